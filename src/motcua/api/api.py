@@ -1,0 +1,23 @@
+"""The REST API, version 1. Each app contributes a router from its own
+``api.py``; this module only assembles them."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from motcua import __version__
+from motcua.api import errors
+
+api = NinjaAPI(
+    title="Một Cửa API",
+    version=__version__,
+    description="API của hệ thống một cửa điện tử: đơn vị, lịch làm việc, thủ tục, hồ sơ.",
+    urls_namespace="api-v1",
+)
+errors.install(api)
+
+from motcua.calendar.api import router as calendar_router  # noqa: E402
+from motcua.units.api import router as units_router  # noqa: E402
+
+api.add_router("/units", units_router)
+api.add_router("/calendar", calendar_router)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from motcua.api.api import api
+
+admin.site.site_header = "Quản trị Một Cửa"
+admin.site.site_title = "Quản trị Một Cửa"
+admin.site.index_title = "Cấu hình hệ thống"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("can-bo/", include("motcua.backoffice.urls")),
+    path("", include("motcua.portal.urls")),
+]
