@@ -14,5 +14,6 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("thu-tuc/", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
 ]
