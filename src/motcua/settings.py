@@ -20,6 +20,7 @@ DATA_DIR = Path(
     )
 )
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)
 SEED_DIR = Path(
     env_str(
         "MOTCUA_SEED_DIR",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "motcua.units",
     "motcua.calendar",
     "motcua.catalog",
+    "motcua.documents",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",

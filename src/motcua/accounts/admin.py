@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from motcua.accounts.models import ApiToken, Applicant, RoleAssignment, User
+
+
+class RoleInline(admin.TabularInline[RoleAssignment, User]):
+    model = RoleAssignment
+    extra = 0
+    raw_id_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("Thông tin thêm", {"fields": ("full_name", "phone")}),
+    )
+    inlines = [RoleInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
+    list_display = ["user", "role", "agency", "granted_at"]
+    list_filter = ["role", "agency__kind"]
+    search_fields = ["user__username", "user__full_name", "agency__name"]
+    raw_id_fields = ["user", "agency"]
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(admin.ModelAdmin[Applicant]):
+    list_display = ["name", "kind", "personal_id", "tax_code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "personal_id", "tax_code"]
+    raw_id_fields = ["user", "address_unit"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
+    readonly_fields = ["prefix", "digest", "created_at"]

@@ -1,0 +1,61 @@
+"""Authorisation-aware reads. A staff member sees the agencies where they
+hold a role (a province-wide role: every agency of that province); anything
+else is "not found", alike for missing and forbidden."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.models import PROVINCE_WIDE_ROLES, Role, RoleAssignment, User
+from motcua.core.errors import NotFound
+from motcua.units.models import Agency
+
+
+def roles_of_user(*, user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).select_related("agency", "agency__province")
+
+
+def agencies_for_user(*, user: User, roles: Iterable[str] | None = None) -> QuerySet[Agency]:
+    """The agencies ``user`` may act in, optionally only through ``roles``."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    assignments = RoleAssignment.objects.filter(user=user)
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    direct = assignments.values("agency_id")
+    province_wide = assignments.filter(role__in=PROVINCE_WIDE_ROLES).values("agency__province_id")
+    return Agency.objects.filter(Q(id__in=direct) | Q(province_id__in=province_wide))
+
+
+def agency_get_for_user(
+    *, user: User, public_id: str, roles: Iterable[str] | None = None
+) -> Agency:
+    try:
+        return agencies_for_user(user=user, roles=roles).get(public_id=public_id)
+    except Agency.DoesNotExist:
+        raise NotFound("Không tìm thấy cơ quan, đơn vị.", code="agency_not_found") from None
+
+
+def user_has_role(*, user: User, agency: Agency, roles: Iterable[str]) -> bool:
+    return agencies_for_user(user=user, roles=roles).filter(pk=agency.pk).exists()
+
+
+def staff_of_agency(*, agency: Agency) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(agency=agency)
+        .select_related("user")
+        .order_by("user__full_name", "user__username", "role")
+    )
+
+
+def staff_of_agency_for_user(*, user: User, public_id: str) -> tuple[Agency, list[RoleAssignment]]:
+    """The staff list of an agency, for a member of that agency (or of the
+    province's administration)."""
+    agency = agency_get_for_user(user=user, public_id=public_id)
+    return agency, list(staff_of_agency(agency=agency))
+
+
+#: Who may grant and revoke roles in an agency.
+ROLE_MANAGERS = (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN)

@@ -1,0 +1,147 @@
+"""Writes on accounts: granting and revoking roles, registering applicants,
+issuing API tokens. Every function is keyword-only and checks its actor."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from motcua.accounts.models import (
+    PROVINCE_WIDE_ROLES,
+    ApiToken,
+    Applicant,
+    ApplicantKind,
+    Role,
+    RoleAssignment,
+    User,
+)
+from motcua.accounts.selectors import ROLE_MANAGERS, user_has_role
+from motcua.accounts.validators import validate_personal_id, validate_tax_code
+from motcua.core.errors import Conflict, DomainError, NotFound
+from motcua.units.models import Agency
+
+
+def _check_manager(*, actor: User, agency: Agency) -> None:
+    if actor.is_superuser:
+        return
+    if not user_has_role(user=actor, agency=agency, roles=ROLE_MANAGERS):
+        # Not found, not forbidden: do not reveal agencies outside the scope.
+        raise NotFound("Không tìm thấy cơ quan, đơn vị.", code="agency_not_found")
+
+
+def role_assignment_grant(
+    *, actor: User, user: User, agency: Agency, role: str
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise DomainError(f"Vai trò không hợp lệ: {role}.", code="invalid_role")
+    _check_manager(actor=actor, agency=agency)
+    if role in PROVINCE_WIDE_ROLES and not (
+        actor.is_superuser
+        or user_has_role(user=actor, agency=agency, roles=[Role.PROVINCE_ADMIN])
+    ):
+        raise DomainError(
+            "Chỉ quản trị tỉnh mới được cấp vai trò quản trị tỉnh.", code="role_not_grantable"
+        )
+    try:
+        with transaction.atomic():
+            return RoleAssignment.objects.create(user=user, agency=agency, role=role)
+    except IntegrityError:
+        raise Conflict(
+            "Người này đã có vai trò đó tại đơn vị.", code="role_already_granted"
+        ) from None
+
+
+def role_assignment_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    _check_manager(actor=actor, agency=assignment.agency)
+    assignment.delete()
+
+
+def _validation_error(exc: ValidationError, field: str) -> DomainError:
+    message = " ".join(exc.messages)
+    return DomainError(
+        message,
+        code=exc.error_list[0].code or "invalid",
+        errors=[{"field": field, "message": message}],
+    )
+
+
+def applicant_register_citizen(
+    *,
+    user: User | None,
+    name: str,
+    personal_id: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> Applicant:
+    personal_id = personal_id.strip()
+    try:
+        validate_personal_id(personal_id)
+    except ValidationError as exc:
+        raise _validation_error(exc, "personal_id") from None
+    if not name.strip():
+        raise DomainError("Họ và tên không được để trống.", code="name_required")
+    try:
+        with transaction.atomic():
+            return Applicant.objects.create(
+                kind=ApplicantKind.CITIZEN,
+                user=user,
+                name=name.strip(),
+                personal_id=personal_id,
+                phone=phone,
+                email=email,
+                address=address,
+            )
+    except IntegrityError:
+        raise Conflict(
+            "Số định danh cá nhân này đã được đăng ký.", code="personal_id_taken"
+        ) from None
+
+
+def applicant_register_organisation(
+    *, user: User | None, name: str, tax_code: str, phone: str = "", email: str = "", address: str = ""
+) -> Applicant:
+    tax_code = tax_code.strip()
+    try:
+        validate_tax_code(tax_code)
+    except ValidationError as exc:
+        raise _validation_error(exc, "tax_code") from None
+    if not name.strip():
+        raise DomainError("Tên tổ chức không được để trống.", code="name_required")
+    try:
+        with transaction.atomic():
+            return Applicant.objects.create(
+                kind=ApplicantKind.ORGANISATION,
+                user=user,
+                name=name.strip(),
+                tax_code=tax_code,
+                phone=phone,
+                email=email,
+                address=address,
+            )
+    except IntegrityError:
+        raise Conflict("Mã số thuế này đã được đăng ký.", code="tax_code_taken") from None
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for ``user``. The raw token is returned once; only
+    its SHA-256 is stored."""
+    raw = "mc_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, digest=_digest(raw), prefix=raw[:10])
+    return token, raw
+
+
+def api_token_authenticate(*, raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return token.user if token else None
