@@ -16,3 +16,84 @@ def province(db: None) -> TestProvince:
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()
+
+
+# --- Browser journeys (Playwright driving Debian's Chromium) ----------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium); browser journeys skipped."
+        if os.environ.get("MOTCUA_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the Django
+    # test code that runs beside it is synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A phone-sized page (360×740, like a mid-range Android) on the live server."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 740},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; return violations."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
+    page.evaluate(script)
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag',"
+        " values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def axe() -> Any:
+    return axe_violations

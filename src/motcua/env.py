@@ -29,8 +29,12 @@ class SettingError(ValueError):
     """An environment variable holds a value of the wrong shape."""
 
 
-def _register(name: str, kind: str, default: object, help: str) -> None:
-    REGISTRY[name] = SettingDoc(name=name, kind=kind, default=repr(default), help=help)
+def _register(
+    name: str, kind: str, default: object, help: str, shown: str | None = None
+) -> None:
+    REGISTRY[name] = SettingDoc(
+        name=name, kind=kind, default=repr(default) if shown is None else shown, help=help
+    )
 
 
 def _raw(name: str) -> str | None:
@@ -43,8 +47,10 @@ def _raw(name: str) -> str | None:
     return None
 
 
-def env_str(name: str, default: str, help: str) -> str:
-    _register(name, "str", default, help)
+def env_str(name: str, default: str, help: str, *, shown_default: str | None = None) -> str:
+    """``shown_default`` replaces the default in the generated reference where
+    it depends on the machine (an absolute path)."""
+    _register(name, "str", default, help, shown_default)
     value = _raw(name)
     return default if value is None else value
 

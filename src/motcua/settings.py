@@ -17,6 +17,7 @@ DATA_DIR = Path(
         "MOTCUA_DATA_DIR",
         str(REPO_DIR / "var"),
         "Folder for the SQLite database, uploaded files and generated documents.",
+        shown_default="<repository>/var",
     )
 )
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -26,6 +27,7 @@ SEED_DIR = Path(
         "MOTCUA_SEED_DIR",
         str(REPO_DIR / "data"),
         "Folder holding the reference data the importers read (units, catalogue).",
+        shown_default="<repository>/data",
     )
 )
 
@@ -49,6 +51,7 @@ DATABASES = {
             "DATABASE_URL",
             f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}",
             "Database URL: sqlite:///path or postgres://user@host:5432/name.",
+            shown_default="sqlite:///<MOTCUA_DATA_DIR>/motcua.sqlite3",
         ),
         conn_max_age=env_int(
             "DATABASE_CONN_MAX_AGE", 60, "Seconds to keep a database connection open."

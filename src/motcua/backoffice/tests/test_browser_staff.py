@@ -1,0 +1,45 @@
+"""Journeys in a real Chromium: a staff member signs in, sees their unit
+and its staff, and gets "not found" for another unit."""
+
+import pytest
+
+from motcua.core.testing import PASSWORD, make_personas
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_signs_in_and_sees_only_own_unit(page, axe):
+    personas = make_personas()
+    page.goto("/")
+    assert axe(page) == []
+    page.get_by_role("link", name="Đăng nhập").click()
+    assert axe(page) == []
+    page.get_by_label("Tên đăng nhập").fill("quantri_a")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/can-bo/")
+    assert page.get_by_role("heading", name="Một cửa điện tử").is_visible()
+    page.get_by_role("link", name="UBND Xã Đông Hòa").click()
+    rows = page.locator("tbody tr")
+    assert rows.count() == 4
+    assert axe(page) == []
+
+    # The unit admin grants a role through the form.
+    page.get_by_label("Tên đăng nhập của cán bộ").fill("congdan")
+    page.get_by_label("Vai trò").select_option("specialist")
+    page.get_by_role("button", name="Cấp vai trò").click()
+    assert page.get_by_role("status").inner_text().strip() == "Đã cấp vai trò."
+    assert page.locator("tbody tr").count() == 5
+
+    response = page.goto(f"/can-bo/don-vi/{personas.place.agency_b.public_id}/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Không tìm thấy trang").is_visible()
+
+
+def test_wrong_password_message_in_vietnamese(page):
+    make_personas()
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("quantri_a")
+    page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert "mật khẩu không đúng" in page.get_by_role("alert").inner_text()

@@ -1,0 +1,181 @@
+"""The demo province: Vĩnh Long as it stands after the 1 July 2025 merger
+(with Bến Tre and Trà Vinh): its real 124 communes from the units data, the
+provincial people's committee, the public administration service centre,
+15 departments, demo staff for every role in several units and demo
+applicants. Loading it twice changes nothing.
+
+The agency e-identifiers are in the QCVN 102:2016 shape but are demo values:
+a real deployment imports the identifiers issued to the province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from motcua.accounts.models import Applicant, ApplicantKind, Role, RoleAssignment, User
+from motcua.core.errors import DomainError
+from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Generation, Level
+
+PROVINCE_CODE = "86"
+E_ID_SUFFIX = "H62"
+DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+DEPARTMENTS: list[tuple[str, str]] = [
+    ("vp-ubnd", "Văn phòng Ủy ban nhân dân tỉnh"),
+    ("so-noi-vu", "Sở Nội vụ"),
+    ("so-tu-phap", "Sở Tư pháp"),
+    ("so-tai-chinh", "Sở Tài chính"),
+    ("so-cong-thuong", "Sở Công Thương"),
+    ("so-nn-mt", "Sở Nông nghiệp và Môi trường"),
+    ("so-xay-dung", "Sở Xây dựng"),
+    ("so-gd-dt", "Sở Giáo dục và Đào tạo"),
+    ("so-y-te", "Sở Y tế"),
+    ("so-kh-cn", "Sở Khoa học và Công nghệ"),
+    ("so-vh-tt-dl", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("so-dan-toc-ton-giao", "Sở Dân tộc và Tôn giáo"),
+    ("thanh-tra", "Thanh tra tỉnh"),
+    ("cong-an", "Công an tỉnh"),
+    ("bql-kcn", "Ban Quản lý các khu công nghiệp tỉnh"),
+]
+
+#: (username, full name, agency public id, roles)
+STAFF: list[tuple[str, str, str, list[str]]] = [
+    ("quantri.tinh", "Lê Minh Quân", "vl-ubnd", [Role.PROVINCE_ADMIN]),
+    ("thanhtra.tinh", "Phạm Thu Hà", "vl-ubnd", [Role.INSPECTOR]),
+    ("motcua.tinh", "Nguyễn Thị Lan", "vl-tthcc", [Role.ONE_STOP_OFFICER]),
+    ("lanhdao.tthcc", "Võ Văn Kiệt", "vl-tthcc", [Role.LEADER, Role.UNIT_ADMIN]),
+    ("chuyenvien.stp", "Trần Quốc Bảo", "vl-so-tu-phap", [Role.SPECIALIST]),
+    ("lanhdao.stp", "Huỳnh Thị Mai", "vl-so-tu-phap", [Role.LEADER]),
+    ("quantri.stp", "Đặng Văn Hùng", "vl-so-tu-phap", [Role.UNIT_ADMIN]),
+    ("chuyenvien.sxd", "Lý Thanh Tâm", "vl-so-xay-dung", [Role.SPECIALIST]),
+    ("lanhdao.sxd", "Châu Minh Đức", "vl-so-xay-dung", [Role.LEADER]),
+    ("chuyenvien.snnmt", "Đỗ Thị Hạnh", "vl-so-nn-mt", [Role.SPECIALIST]),
+    ("motcua.phukhuong", "Trương Thị Ngọc", "vl-xa-28756", [Role.ONE_STOP_OFFICER]),
+    ("chuyenvien.phukhuong", "Phan Văn Tài", "vl-xa-28756", [Role.SPECIALIST]),
+    ("lanhdao.phukhuong", "Nguyễn Hữu Phước", "vl-xa-28756", [Role.LEADER, Role.UNIT_ADMIN]),
+    ("motcua.giaolong", "Bùi Thị Thu", "vl-xa-28807", [Role.ONE_STOP_OFFICER]),
+    ("chuyenvien.giaolong", "Lâm Văn Sang", "vl-xa-28807", [Role.SPECIALIST]),
+    ("lanhdao.giaolong", "Tô Thị Diễm", "vl-xa-28807", [Role.LEADER]),
+]
+
+#: (username, name, personal id / tax code, kind)
+APPLICANTS: list[tuple[str, str, str, str]] = [
+    ("congdan.an", "Nguyễn Văn An", "086190001234", ApplicantKind.CITIZEN),
+    ("congdan.binh", "Trần Thị Bình", "083195004321", ApplicantKind.CITIZEN),
+    ("congdan.chau", "Lê Minh Châu", "084302007788", ApplicantKind.CITIZEN),
+    ("doanhnghiep.mekong", "Công ty TNHH Mê Kông Xanh", "1500987650", ApplicantKind.ORGANISATION),
+]
+
+
+@dataclass
+class DemoReport:
+    agencies_created: int
+    staff_created: int
+    applicants_created: int
+
+
+def _province() -> AdministrativeUnit:
+    province = AdministrativeUnit.objects.filter(
+        generation=Generation.CURRENT, level=Level.PROVINCE, code=PROVINCE_CODE
+    ).first()
+    if province is None:
+        raise DomainError(
+            "Chưa có dữ liệu đơn vị hành chính: hãy chạy `motcua import_units` trước.",
+            code="units_missing",
+        )
+    return province
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    province = _province()
+    created = 0
+
+    def agency(public_id: str, name: str, kind: str, area: AdministrativeUnit, eid: str) -> Agency:
+        nonlocal created
+        obj, was_created = Agency.objects.get_or_create(
+            public_id=public_id,
+            defaults={"name": name, "kind": kind, "area": area, "e_identifier": eid},
+        )
+        created += was_created
+        return obj
+
+    committee = agency(
+        "vl-ubnd",
+        "Ủy ban nhân dân tỉnh Vĩnh Long",
+        AgencyKind.PROVINCE_COMMITTEE,
+        province,
+        f"000.00.00.{E_ID_SUFFIX}",
+    )
+    agency(
+        "vl-tthcc",
+        "Trung tâm Phục vụ hành chính công tỉnh Vĩnh Long",
+        AgencyKind.PUBLIC_SERVICE_CENTRE,
+        province,
+        f"000.00.01.{E_ID_SUFFIX}",
+    )
+    for index, (slug, name) in enumerate(DEPARTMENTS, start=2):
+        agency(
+            f"vl-{slug}", name, AgencyKind.DEPARTMENT, province, f"000.00.{index:02d}.{E_ID_SUFFIX}"
+        )
+    communes = AdministrativeUnit.objects.filter(
+        generation=Generation.CURRENT, level=Level.COMMUNE, province=province
+    ).order_by("code")
+    for index, commune in enumerate(communes, start=1):
+        agency(
+            f"vl-xa-{commune.code}",
+            f"Ủy ban nhân dân {commune.name}",
+            AgencyKind.COMMUNE_COMMITTEE,
+            commune,
+            f"000.{20 + index // 100:02d}.{index % 100:02d}.{E_ID_SUFFIX}",
+        )
+    Agency.objects.filter(province=province).exclude(pk=committee.pk).filter(
+        parent__isnull=True
+    ).update(parent=committee)
+
+    staff_created = 0
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser(
+            username="admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống"
+        )
+        staff_created += 1
+    agencies = {a.public_id: a for a in Agency.objects.filter(province=province)}
+    for username, full_name, agency_id, roles in STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username, password=DEMO_PASSWORD, full_name=full_name
+            )
+            staff_created += 1
+        for role in roles:
+            RoleAssignment.objects.get_or_create(user=user, agency=agencies[agency_id], role=role)
+
+    applicants_created = 0
+    for username, name, number, kind in APPLICANTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=name)
+        Applicant.objects.create(
+            kind=kind,
+            user=user,
+            name=name,
+            personal_id=number if kind == ApplicantKind.CITIZEN else None,
+            tax_code=number if kind == ApplicantKind.ORGANISATION else None,
+        )
+        applicants_created += 1
+    return DemoReport(created, staff_created, applicants_created)
+
+
+def demo_accounts_text() -> str:
+    lines = [
+        f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD})",
+        "  admin                 quản trị hệ thống (trang /admin/)",
+    ]
+    for username, full_name, agency_id, roles in STAFF:
+        labels = ", ".join(Role(r).label for r in roles)
+        lines.append(f"  {username:<22}{full_name} — {labels} ({agency_id})")
+    for username, name, number, _kind in APPLICANTS:
+        lines.append(f"  {username:<22}{name} — người nộp hồ sơ ({number})")
+    return "\n".join(lines)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.core.demo import demo_accounts_text, load_demo
+from motcua.core.errors import DomainError
+
+#: Reference data loaded before the demo province, in order, when the
+#: command exists (each is idempotent).
+PREREQUISITES = ["import_units", "import_catalog", "seed_workflows"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo province of Vĩnh Long (idempotent) and print the demo accounts."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        available = get_commands()
+        for name in PREREQUISITES:
+            if name in available:
+                call_command(name, stdout=self.stdout, stderr=self.stderr)
+        try:
+            report = load_demo()
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        if "demo_catalog" in available:
+            call_command("demo_catalog", stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write(
+            f"Tỉnh demo Vĩnh Long: {report.agencies_created} cơ quan mới, "
+            f"{report.staff_created} cán bộ mới, {report.applicants_created} người nộp mới "
+            f"({time.perf_counter() - started:.1f} s)."
+        )
+        self.stdout.write(demo_accounts_text())
