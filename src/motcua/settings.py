@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.catalog",
     "motcua.documents",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
