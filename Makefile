@@ -42,7 +42,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy src bench
+	$(BIN)/mypy src bench conftest.py
 
 ## generated files (OpenAPI, settings reference, migrations) must match the code
 check-generated: install

@@ -29,9 +29,7 @@ class SettingError(ValueError):
     """An environment variable holds a value of the wrong shape."""
 
 
-def _register(
-    name: str, kind: str, default: object, help: str, shown: str | None = None
-) -> None:
+def _register(name: str, kind: str, default: object, help: str, shown: str | None = None) -> None:
     REGISTRY[name] = SettingDoc(
         name=name, kind=kind, default=repr(default) if shown is None else shown, help=help
     )

@@ -153,9 +153,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
-SITE_NAME = env_str(
-    "MOTCUA_SITE_NAME", "Cổng Dịch vụ công Một Cửa", "Name shown in page titles."
-)
+SITE_NAME = env_str("MOTCUA_SITE_NAME", "Cổng Dịch vụ công Một Cửa", "Name shown in page titles.")
 PROVINCE_CODE = env_str(
     "MOTCUA_PROVINCE_CODE",
     "86",

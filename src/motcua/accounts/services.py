@@ -32,15 +32,12 @@ def _check_manager(*, actor: User, agency: Agency) -> None:
         raise NotFound("Không tìm thấy cơ quan, đơn vị.", code="agency_not_found")
 
 
-def role_assignment_grant(
-    *, actor: User, user: User, agency: Agency, role: str
-) -> RoleAssignment:
+def role_assignment_grant(*, actor: User, user: User, agency: Agency, role: str) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError(f"Vai trò không hợp lệ: {role}.", code="invalid_role")
     _check_manager(actor=actor, agency=agency)
     if role in PROVINCE_WIDE_ROLES and not (
-        actor.is_superuser
-        or user_has_role(user=actor, agency=agency, roles=[Role.PROVINCE_ADMIN])
+        actor.is_superuser or user_has_role(user=actor, agency=agency, roles=[Role.PROVINCE_ADMIN])
     ):
         raise DomainError(
             "Chỉ quản trị tỉnh mới được cấp vai trò quản trị tỉnh.", code="role_not_grantable"
@@ -102,7 +99,13 @@ def applicant_register_citizen(
 
 
 def applicant_register_organisation(
-    *, user: User | None, name: str, tax_code: str, phone: str = "", email: str = "", address: str = ""
+    *,
+    user: User | None,
+    name: str,
+    tax_code: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
 ) -> Applicant:
     tax_code = tax_code.strip()
     try:

@@ -174,7 +174,7 @@ def demo_accounts_text() -> str:
         "  admin                 quản trị hệ thống (trang /admin/)",
     ]
     for username, full_name, agency_id, roles in STAFF:
-        labels = ", ".join(Role(r).label for r in roles)
+        labels = ", ".join(str(Role(r).label) for r in roles)
         lines.append(f"  {username:<22}{full_name} — {labels} ({agency_id})")
     for username, name, number, _kind in APPLICANTS:
         lines.append(f"  {username:<22}{name} — người nộp hồ sơ ({number})")

@@ -82,7 +82,11 @@ def make_province(code: str = "99", name: str = "Tỉnh Thử Nghiệm") -> Test
             "stp", "Sở Tư pháp", AgencyKind.DEPARTMENT, province, f"000.00.02.H{code}"
         ),
         agency_a=agency(
-            "xa-a", "UBND Xã Đông Hòa", AgencyKind.COMMUNE_COMMITTEE, communes[0], f"000.01.01.H{code}"
+            "xa-a",
+            "UBND Xã Đông Hòa",
+            AgencyKind.COMMUNE_COMMITTEE,
+            communes[0],
+            f"000.01.01.H{code}",
         ),
         agency_b=agency(
             "xa-b",
@@ -142,9 +146,7 @@ def make_personas() -> Personas:
 def assert_problem(response: HttpResponse, *, status: int, code: str) -> dict[str, Any]:
     """Assert that ``response`` is a problem+json error with ``code``."""
     assert response.status_code == status, (response.status_code, response.content[:500])
-    assert response["Content-Type"].startswith("application/problem+json"), response[
-        "Content-Type"
-    ]
+    assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
     body: dict[str, Any] = json.loads(response.content)
     assert body["code"] == code, body
     assert body["status"] == status

@@ -84,7 +84,10 @@ def test_api_me_lists_roles(client, personas):
 def test_unit_admin_grants_roles_only_in_own_unit(personas):
     place = personas.place
     granted = role_assignment_grant(
-        actor=personas.unit_admin, user=personas.citizen, agency=place.agency_a, role=Role.SPECIALIST
+        actor=personas.unit_admin,
+        user=personas.citizen,
+        agency=place.agency_a,
+        role=Role.SPECIALIST,
     )
     assert granted.agency == place.agency_a
     with pytest.raises(NotFound):
