@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "backoffice:home"
+LOGIN_REDIRECT_URL = "portal:after_login"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "vi"

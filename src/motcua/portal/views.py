@@ -1,8 +1,72 @@
 from __future__ import annotations
 
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from motcua.accounts.models import ApplicantKind, User
+from motcua.accounts.services import (
+    applicant_register_citizen,
+    applicant_register_organisation,
+)
+from motcua.core.errors import DomainError
+from motcua.portal.forms import RegistrationForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=data["identifier"],
+                    password=data["password"],
+                    full_name=data["name"].strip(),
+                    email=data["email"],
+                    phone=data["phone"],
+                )
+                register_applicant = (
+                    applicant_register_organisation
+                    if data["kind"] == ApplicantKind.ORGANISATION
+                    else applicant_register_citizen
+                )
+                identity = (
+                    {"tax_code": data["identifier"]}
+                    if data["kind"] == ApplicantKind.ORGANISATION
+                    else {"personal_id": data["identifier"]}
+                )
+                register_applicant(
+                    user=user,
+                    name=data["name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    **identity,
+                )
+        except DomainError as exc:
+            form.add_error("identifier", exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("portal:account")
+    return render(request, "portal/register.html", {"form": form})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/account.html")
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Staff go to the back office, applicants to their account page."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role_assignments.exists():
+        return redirect("backoffice:home")
+    return redirect("portal:account")

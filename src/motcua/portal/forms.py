@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from motcua.accounts.models import ApplicantKind, User
+from motcua.accounts.validators import validate_personal_id, validate_tax_code
+
+PASSWORD_RULES = (
+    "Mật khẩu có ít nhất 8 ký tự, không chỉ gồm chữ số, "
+    "không quá giống họ tên hay số giấy tờ, và không phải mật khẩu phổ biến."
+)
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Bạn đăng ký với tư cách",
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.CITIZEN,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label="Họ và tên (hoặc tên tổ chức)", max_length=200)
+    identifier = forms.CharField(
+        label="Số định danh cá nhân (12 số) hoặc mã số thuế",
+        max_length=14,
+        help_text="Số định danh cá nhân in trên thẻ căn cước. Tổ chức nhập mã số thuế.",
+    )
+    phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
+    email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
+    password = forms.CharField(
+        label="Mật khẩu", widget=forms.PasswordInput, help_text=PASSWORD_RULES, strip=False
+    )
+    password2 = forms.CharField(label="Nhập lại mật khẩu", widget=forms.PasswordInput, strip=False)
+
+    def clean_identifier(self) -> str:
+        value: str = self.cleaned_data["identifier"].strip().replace(" ", "")
+        validator = (
+            validate_tax_code
+            if self.data.get("kind") == ApplicantKind.ORGANISATION
+            else validate_personal_id
+        )
+        validator(value)
+        if User.objects.filter(username=value).exists():
+            raise ValidationError(
+                "Số này đã có tài khoản. Hãy đăng nhập, hoặc liên hệ bộ phận một cửa nếu "
+                "bạn không đăng ký."
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password, password2 = data.get("password"), data.get("password2")
+        if password and password2 and password != password2:
+            self.add_error("password2", "Hai lần nhập mật khẩu không giống nhau.")
+        elif password:
+            probe = User(username=data.get("identifier", ""), full_name=data.get("name", ""))
+            try:
+                validate_password(password, user=probe)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
