@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from motcua.accounts.models import ApplicantKind, User
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
 
-PASSWORD_RULES = (
+LOGIN_KEY_RULES = (
     "Mật khẩu có ít nhất 8 ký tự, không chỉ gồm chữ số, "
     "không quá giống họ tên hay số giấy tờ, và không phải mật khẩu phổ biến."
 )
@@ -31,7 +31,7 @@ class RegistrationForm(forms.Form):
     phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
     email = forms.EmailField(label="Thư điện tử (không bắt buộc)", required=False)
     password = forms.CharField(
-        label="Mật khẩu", widget=forms.PasswordInput, help_text=PASSWORD_RULES, strip=False
+        label="Mật khẩu", widget=forms.PasswordInput, help_text=LOGIN_KEY_RULES, strip=False
     )
     password2 = forms.CharField(label="Nhập lại mật khẩu", widget=forms.PasswordInput, strip=False)
 
