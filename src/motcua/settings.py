@@ -151,6 +151,12 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+WORKCALENDAR_CACHE_TTL = env_int(
+    "WORKCALENDAR_CACHE_TTL",
+    60,
+    "Seconds a process trusts its cached working calendar before re-checking for admin changes.",
+)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 SITE_NAME = env_str("MOTCUA_SITE_NAME", "Cổng Dịch vụ công Một Cửa", "Name shown in page titles.")
