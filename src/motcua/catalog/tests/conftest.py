@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from motcua.catalog.services import catalog_import
+
+CATALOG_PATH = settings.SEED_DIR / "procedures" / "catalog.json"
+
+
+def load_sample() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def sample() -> dict[str, Any]:
+    return copy.deepcopy(load_sample())
+
+
+@pytest.fixture
+def catalog(db: None) -> None:
+    catalog_import(actor=None, payload=load_sample())
