@@ -59,7 +59,7 @@ def _commune_exists(code: str) -> bool:
 def check_schema(schema: Any, path: str = "") -> list[str]:
     """Errors if ``schema`` uses something outside the supported subset."""
     where = path or _("biểu mẫu")
-    if not isinstance(schema, dict):
+    if not isinstance(schema, dict) or (not path and schema.get("type") != "object"):
         return [_("%(where)s: lược đồ phải là một đối tượng.") % {"where": where}]
     kind = schema.get("type")
     errors: list[str] = []
