@@ -28,7 +28,7 @@ from motcua.catalog.models import Procedure as ProcedureModel
 from motcua.catalog.services import LEVEL_AGENCY_KIND, Statutory, configuration_settings
 from motcua.core.errors import NotFound
 from motcua.core.text import search_terms
-from motcua.units.models import Agency
+from motcua.units.models import Agency, Generation
 
 # ---------------------------------------------------------------- procedures
 
@@ -88,6 +88,21 @@ def procedure_published_eform(*, procedure: ProcedureModel) -> dict[str, Any] | 
 
 
 # ----------------------------------------------------- configured procedures
+
+
+def agencies_offering(*, province_code: str) -> QuerySet[Agency]:
+    """Agencies of the province that offer at least one procedure (for the
+    public catalogue's unit filter)."""
+    return (
+        Agency.objects.filter(
+            province__code=province_code,
+            province__generation=Generation.CURRENT,
+            is_active=True,
+            configured_procedures__is_active=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def agency_get(*, public_id: str) -> Agency:

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from motcua.catalog import views
+
 app_name = "catalog"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.procedure_list, name="list"),
+    path("<str:code>/", views.procedure_detail, name="detail"),
+]

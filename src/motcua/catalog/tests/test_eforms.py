@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -26,7 +27,7 @@ def communes(code: str) -> bool:
     return code == "99001"
 
 
-def valid_data():
+def valid_data() -> dict[str, Any]:
     return {
         "nguoi_yeu_cau": {
             "ho_ten": "Nguyễn Văn An",

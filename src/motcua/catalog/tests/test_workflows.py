@@ -3,11 +3,12 @@ from __future__ import annotations
 import copy
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from motcua.catalog.models import VersionStatus, WorkflowTemplate
+from motcua.catalog.models import VersionStatus, WorkflowTemplate, WorkflowTemplateVersion
 from motcua.catalog.services import (
     WorkflowInvalid,
     workflow_template_create,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 THREE = copy.deepcopy(SEED_TEMPLATES[1]["definition"])
 
 
-def draft(definition, max_days=None):
+def draft(definition: dict[str, Any], max_days: Decimal | None = None) -> WorkflowTemplateVersion:
     template = workflow_template_create(actor=None, key="thu", name="Thử")
     return workflow_template_version_create(
         actor=None, template=template, definition=definition, max_processing_days=max_days

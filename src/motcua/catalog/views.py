@@ -1,0 +1,99 @@
+"""Public catalogue pages (/thu-tuc/): search and the procedure page. Thin:
+parse, call selectors, render. The procedure page's expected result date is
+computed by :func:`procedure_page` from an explicit ``now``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog import selectors
+from motcua.catalog.models import Channel, ImplementingLevel, OnlineLevel
+from motcua.core.errors import NotFound
+from motcua.units.models import Agency
+
+WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
+
+
+def format_moment(moment: datetime) -> str:
+    """ "15 giờ 30, thứ Tư, 25/02/2026" in local time."""
+    local = timezone.localtime(moment)
+    return _("%(h)d giờ %(m)02d, %(wd)s, %(d)s") % {
+        "h": local.hour,
+        "m": local.minute,
+        "wd": WEEKDAYS[local.weekday()],
+        "d": local.strftime("%d/%m/%Y"),
+    }
+
+
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    field = request.GET.get("linh-vuc", "")
+    level = request.GET.get("cap", "")
+    online = request.GET.get("truc-tuyen", "")
+    unit = request.GET.get("don-vi", "")
+    agency = Agency.objects.filter(public_id=unit).first() if unit else None
+    results = selectors.procedure_search(
+        q=q,
+        field=field,
+        level=level if level in ImplementingLevel.values else "",
+        online=online if online in OnlineLevel.values else "",
+        agency=agency,
+    )
+    page = Paginator(results, 25).get_page(request.GET.get("trang"))
+    context = {
+        "q": q,
+        "field": field,
+        "level": level,
+        "online": online,
+        "unit": unit,
+        "fields": selectors.procedure_fields(),
+        "levels": [
+            (ImplementingLevel.COMMUNE, _("Cấp xã")),
+            (ImplementingLevel.PROVINCE, _("Cấp tỉnh")),
+        ],
+        "online_levels": OnlineLevel.choices,
+        "agencies": selectors.agencies_offering(province_code=settings.PROVINCE_CODE),
+        "page": page,
+        "count": page.paginator.count,
+    }
+    template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/list.html"
+    return render(request, template, context)
+
+
+def procedure_page(request: HttpRequest, code: str, *, now: datetime) -> HttpResponse:
+    """The procedure page as if viewed at ``now`` (the view passes the
+    current time; tests pass a fixed one)."""
+    try:
+        version = selectors.procedure_get(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    times = list(version.processing_times.all())
+    channel = (
+        Channel.ONLINE if any(t.channel == Channel.ONLINE for t in times) else Channel.IN_PERSON
+    )
+    estimate = selectors.procedure_estimate(
+        version=version, now=now, channel=channel, province_code=settings.PROVINCE_CODE
+    )
+    context = {
+        "version": version,
+        "procedure": version.procedure,
+        "times": times,
+        "fees": list(version.fees.all()),
+        "documents": list(version.documents.all()),
+        "eform": selectors.procedure_published_eform(procedure=version.procedure),
+        "estimate": estimate,
+        "estimate_text": format_moment(estimate) if estimate else "",
+        "estimate_channel": Channel(channel).label,
+    }
+    return render(request, "catalog/detail.html", context)
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return procedure_page(request, code, now=timezone.now())
