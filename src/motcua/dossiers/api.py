@@ -1,0 +1,315 @@
+"""The dossiers API (mounted at ``/api/v1/dossiers``): thin handlers that
+parse, call one selector or service and serialise. Errors are problem+json
+with stable codes (see :mod:`motcua.api.errors`)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.params import functions as param
+from pydantic import Field
+
+from motcua.accounts.models import Applicant, User
+from motcua.api.auth import STAFF_AUTH
+from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.errors import DomainError, NotFound
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.states import State
+
+router = Router(tags=["Hồ sơ"])
+
+
+# ------------------------------------------------------------------ schemas
+
+
+class SubmitIn(Schema):
+    procedure: uuid.UUID = Field(description="public_id của thủ tục tại đơn vị")
+    applicant: uuid.UUID | None = Field(
+        None, description="public_id của người nộp (bắt buộc khi cán bộ nộp hộ)"
+    )
+    channel: Literal["online", "counter", "post"] = "online"
+    result_delivery: Literal["online", "counter", "post"] = "online"
+    form_data: dict[str, Any] = Field(default_factory=dict)
+    assisted: bool = False
+    consent_note: str = ""
+
+
+class DossierOut(Schema):
+    code: str
+    public_id: uuid.UUID
+    state: str
+    state_label: str
+    national_status: int | None
+    version: int
+    procedure: str
+    channel: str
+    assisted: bool
+    receiving_agency: str
+    processing_agency: str
+    holder_agency: str | None
+    holder_role: str
+    current_step: str
+    result_delivery: str
+    form_set: str
+    submitted_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    first_appointment_at: datetime.datetime | None
+    appointment_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    tracking_token: str
+    form_data: dict[str, Any]
+
+
+class ActionIn(Schema):
+    expected_version: int
+    reasons: list[str] = Field(default_factory=list)
+    reason: str = ""
+    missing: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+    note: str = ""
+    target: str | None = None
+    via: str | None = None
+    new_appointment: datetime.datetime | None = None
+    holder_user: uuid.UUID | None = None
+    form_data: dict[str, Any] | None = None
+    received_by: str = ""
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    label: str
+    actor: str | None
+    actor_role: str
+    actor_agency: str | None
+    from_state: str
+    to_state: str
+    from_step: str
+    to_step: str
+    at: datetime.datetime
+    working_seconds: int
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class TrackedStepOut(Schema):
+    key: str
+    name: str
+    budget_hours: float
+    used_hours: float
+    started_at: datetime.datetime
+    due_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+
+
+class TimelineOut(Schema):
+    at: datetime.datetime
+    action: str
+    label: str
+    state: str
+
+
+class TrackOut(Schema):
+    code: str
+    procedure: str
+    state: str
+    state_label: str
+    national_status: int | None
+    holding_unit: str
+    submitted_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    first_appointment_at: datetime.datetime | None
+    appointment_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    steps: list[TrackedStepOut]
+    timeline: list[TimelineOut]
+
+
+def _out(d: Dossier) -> DossierOut:
+    return DossierOut(
+        code=d.code,
+        public_id=d.public_id,
+        state=d.state,
+        state_label=str(State(d.state).label),
+        national_status=d.national_status,
+        version=d.version,
+        procedure=d.configured_procedure_version.procedure_version.name,
+        channel=d.channel,
+        assisted=d.assisted,
+        receiving_agency=d.receiving_agency.public_id,
+        processing_agency=d.processing_agency.public_id,
+        holder_agency=d.holder_agency.public_id if d.holder_agency else None,
+        holder_role=d.holder_role,
+        current_step=d.current_step,
+        result_delivery=d.result_delivery,
+        form_set=d.form_set,
+        submitted_at=d.submitted_at,
+        accepted_at=d.accepted_at,
+        first_appointment_at=d.first_appointment_at,
+        appointment_at=d.appointment_at,
+        due_at=d.due_at,
+        finished_at=d.finished_at,
+        tracking_token=d.tracking_token,
+        form_data=d.form_data,
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+# ----------------------------------------------------------------- handlers
+
+
+@router.get("/track/{code}", response=TrackOut, auth=None, summary="Tra cứu hồ sơ công khai")
+def track(request: HttpRequest, code: str, factor: str) -> Any:
+    return selectors.dossier_track(code=code, factor=factor)
+
+
+@router.post("", response={201: DossierOut}, auth=STAFF_AUTH, summary="Nộp hồ sơ")
+def submit(
+    request: HttpRequest,
+    payload: SubmitIn,
+    idempotency_key: Annotated[str | None, param.Header(None, alias="Idempotency-Key")] = None,
+) -> tuple[int, DossierOut]:
+    user = _user(request)
+    procedure = (
+        ConfiguredProcedure.objects.select_related(
+            "agency__province",
+            "current_version__workflow",
+            "current_version__eform",
+            "current_version__procedure_version",
+        )
+        .filter(public_id=payload.procedure)
+        .first()
+    )
+    if procedure is None:
+        raise NotFound("Không tìm thấy thủ tục.", code="procedure_not_found")
+    if payload.applicant is not None:
+        applicant = Applicant.objects.filter(public_id=payload.applicant).first()
+    else:
+        applicant = Applicant.objects.filter(user=user).first()
+    if applicant is None:
+        raise DomainError("Không xác định được người nộp hồ sơ.", code="applicant_required")
+    dossier = services.dossier_submit(
+        actor=user,
+        procedure=procedure,
+        applicant=applicant,
+        form_data=payload.form_data,
+        channel=payload.channel,
+        result_delivery=payload.result_delivery,
+        idempotency_key=(idempotency_key or "").strip()[:100] or None,
+        assisted=payload.assisted,
+        consent_note=payload.consent_note,
+    )
+    return 201, _out(dossier)
+
+
+@router.get("", response=list[DossierOut], auth=STAFF_AUTH, summary="Danh sách hồ sơ")
+def list_dossiers(request: HttpRequest, mine: bool = False, limit: int = 50) -> list[DossierOut]:
+    """``mine=1``: the dossiers the user filed (or were filed for them);
+    otherwise the officer's queue, soonest due first."""
+    user = _user(request)
+    limit = max(1, min(limit, 200))
+    qs = (
+        selectors.dossiers_of_applicant(user=user)
+        if mine
+        else selectors.dossiers_held_by(user=user)
+    )
+    return [_out(d) for d in qs[:limit]]
+
+
+@router.get("/{code}", response=DossierOut, auth=STAFF_AUTH, summary="Chi tiết hồ sơ")
+def get_dossier(request: HttpRequest, code: str) -> DossierOut:
+    return _out(selectors.dossier_get_for_user(user=_user(request), code=code))
+
+
+@router.get(
+    "/{code}/events", response=list[EventOut], auth=STAFF_AUTH, summary="Nhật ký xử lý hồ sơ"
+)
+def events(request: HttpRequest, code: str) -> list[EventOut]:
+    _dossier, rows = selectors.dossier_events_for_user(user=_user(request), code=code)
+    return [_event_out(e) for e in rows]
+
+
+def _event_out(e: DossierEvent) -> EventOut:
+    return EventOut(
+        seq=e.seq,
+        action=e.action,
+        label=str(selectors.ACTION_LABELS.get(e.action, e.action)),
+        actor=e.actor.display_name if e.actor else None,
+        actor_role=e.actor_role,
+        actor_agency=e.actor_agency.public_id if e.actor_agency else None,
+        from_state=e.from_state,
+        to_state=e.to_state,
+        from_step=e.from_step,
+        to_step=e.to_step,
+        at=e.at,
+        working_seconds=e.working_seconds,
+        payload=e.payload,
+        prev_hash=e.prev_hash,
+        hash=e.hash,
+    )
+
+
+def _action_kwargs(action: str, body: ActionIn) -> dict[str, Any]:
+    if action == "ask_to_complete":
+        return {"missing": body.missing or body.reasons, "note": body.note}
+    if action in ("complete", "supplement"):
+        return {"form_data": body.form_data, "note": body.note}
+    if action == "refuse":
+        return {"reasons": body.reasons or ([body.reason] if body.reason else [])}
+    if action == "forward":
+        return {"target": body.target, "via": body.via, "note": body.note}
+    if action == "send_back":
+        return {"target": body.target, "note": body.note}
+    if action == "decide":
+        return {"via": body.via, "note": body.note}
+    if action == "ask_to_supplement":
+        return {"reason": body.reason, "items": body.items}
+    if action == "apologise":
+        if body.new_appointment is None:
+            raise DomainError("Vui lòng nhập ngày hẹn mới.", code="new_appointment_required")
+        return {"new_appointment": body.new_appointment, "reason": body.reason}
+    if action == "reassign":
+        holder = (
+            User.objects.filter(public_id=body.holder_user).first() if body.holder_user else None
+        )
+        if holder is None:
+            raise DomainError("Không tìm thấy người được giao.", code="holder_not_eligible")
+        return {"holder_user": holder, "reason": body.reason}
+    if action in ("stop", "withdraw"):
+        return {"reason": body.reason}
+    if action == "hand_over":
+        return {"received_by": body.received_by, "note": body.note}
+    return {}
+
+
+@router.post(
+    "/{code}/actions/{action}",
+    response=DossierOut,
+    auth=STAFF_AUTH,
+    summary="Thực hiện thao tác trên hồ sơ",
+)
+def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> DossierOut:
+    service = services.ACTIONS.get(action)
+    if service is None:
+        raise NotFound("Không có thao tác này.", code="action_unknown")
+    user = _user(request)
+    dossier = selectors.dossier_get_for_user(user=user, code=code)
+    dossier = service(
+        dossier=dossier,
+        actor=user,
+        expected_version=payload.expected_version,
+        **_action_kwargs(action, payload),
+    )
+    return _out(dossier)

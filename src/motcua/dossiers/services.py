@@ -1,0 +1,1143 @@
+"""Every change to a dossier. One service per action of the lifecycle
+(docs/developers/dossiers.md): ``dossier_<verb>(*, dossier, actor,
+expected_version, …, now=None)``.
+
+Each service checks the state, who the actor is and ``expected_version``;
+then, in one transaction, moves the cached row with a compare-and-set
+(``UPDATE … WHERE version = expected``), appends exactly one hash-chained
+:class:`DossierEvent` and keeps the pause, appointment and step-run rows in
+step. Or it changes nothing and raises a :class:`DomainError` with a stable
+code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Applicant, Role, User
+from motcua.accounts.selectors import user_has_role
+from motcua.calendar import services as calendar
+from motcua.catalog import eforms
+from motcua.catalog.models import (
+    ConfiguredProcedure,
+    ConfiguredProcedureVersion,
+    ProcessingTime,
+    TimeUnit,
+)
+from motcua.catalog.workflows import END, Graph, Step, parse_graph
+from motcua.core.errors import Conflict, DomainError, PermissionDenied
+from motcua.dossiers.hashing import event_hash
+from motcua.dossiers.models import (
+    AppointmentChange,
+    Channel,
+    Delivery,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    FormSet,
+    PauseInterval,
+    StepRun,
+)
+from motcua.dossiers.states import (
+    PAUSE_RECORDED_STATES,
+    TERMINAL_STATES,
+    State,
+    moment_text,
+    national_status,
+)
+from motcua.units.models import Agency
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Working hours the one-stop unit has to accept or refuse an online dossier.
+RECEPTION_HOURS = 8
+#: The first day dossiers are handled with the Circular 03/2025 form set.
+FORM_SET_2025_FROM = datetime.date(2025, 9, 15)
+APPLICANT_ROLE = "applicant"
+
+_CHANNEL_TO_CATALOG = {Channel.ONLINE: "online", Channel.COUNTER: "in_person", Channel.POST: "post"}
+_CLOSED = TERMINAL_STATES | {State.RESULT_READY}
+_STEP_STATES = frozenset({State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT})
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    moment = now or timezone.now()
+    if timezone.is_naive(moment):
+        raise ValueError("now must be an aware datetime")
+    return moment
+
+
+def _not_allowed(dossier: Dossier, action: str) -> DomainError:
+    return DomainError(
+        _("Không thể thực hiện thao tác “%(action)s” khi hồ sơ ở trạng thái “%(state)s”.")
+        % {"action": action, "state": State(dossier.state).label},
+        code="action_not_allowed",
+    )
+
+
+def _conflict() -> Conflict:
+    return Conflict(
+        _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."),
+        code="dossier_version_conflict",
+    )
+
+
+def _province(dossier: Dossier) -> str | None:
+    return dossier.province_code or None
+
+
+def _working_seconds(dossier: Dossier, start: datetime.datetime, end: datetime.datetime) -> int:
+    delta = calendar.working_time_between(start=start, end=end, province_code=_province(dossier))
+    return int(delta.total_seconds())
+
+
+def _add_hours(
+    province_code: str | None, start: datetime.datetime, hours: Decimal | int
+) -> datetime.datetime:
+    seconds = int(Decimal(hours) * 3600)
+    return calendar.add_working_time(
+        start=start, duration=datetime.timedelta(seconds=seconds), province_code=province_code
+    )
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(workflow_id: int, definition_json: str) -> Graph | None:
+    import json
+
+    graph, _errors = parse_graph(json.loads(definition_json))
+    return graph
+
+
+def workflow_graph(cpv: ConfiguredProcedureVersion) -> Graph:
+    """The pinned workflow of a configured procedure version (published
+    workflow versions are immutable, so the parsed graph is cached)."""
+    import json
+
+    workflow = cpv.workflow
+    if workflow is None:
+        raise DomainError(_("Thủ tục chưa được gắn quy trình xử lý."), code="workflow_missing")
+    graph = _parse_cached(workflow.pk, json.dumps(workflow.definition, sort_keys=True))
+    if graph is None:
+        raise DomainError(_("Quy trình xử lý của thủ tục không hợp lệ."), code="workflow_invalid")
+    return graph
+
+
+def _step(graph: Graph, key: str) -> Step:
+    for step in graph.steps:
+        if step.key == key:
+            return step
+    raise DomainError(
+        _("Bước “%(key)s” không có trong quy trình.") % {"key": key}, code="step_unknown"
+    )
+
+
+def _step_agency(dossier: Dossier, step: Step) -> Agency:
+    """The agency that holds ``step``. ``department:<name>`` is held by the
+    processing agency (departments are not modelled yet)."""
+    if step.holder == "receiving":
+        return dossier.receiving_agency
+    kind, _sep, rest = step.holder.partition(":")
+    if kind == "agency":
+        agency = Agency.objects.filter(public_id=rest).first()
+        if agency is None:
+            raise DomainError(
+                _("Không tìm thấy cơ quan “%(agency)s” của bước “%(step)s”.")
+                % {"agency": rest, "step": step.name},
+                code="step_agency_missing",
+            )
+        return agency
+    return dossier.processing_agency
+
+
+def _require_role(actor: User, agency: Agency, roles: Sequence[str], *, code: str) -> None:
+    if not user_has_role(user=actor, agency=agency, roles=roles):
+        raise PermissionDenied(
+            _("Bạn không có vai trò phù hợp tại đơn vị “%(agency)s” để thực hiện thao tác này.")
+            % {"agency": agency.name},
+            code=code,
+        )
+
+
+def _is_applicant(dossier: Dossier, actor: User) -> bool:
+    return actor.pk is not None and (
+        dossier.submitted_by_id == actor.pk or dossier.applicant.user_id == actor.pk
+    )
+
+
+def _require_applicant(dossier: Dossier, actor: User) -> None:
+    if not _is_applicant(dossier, actor):
+        raise PermissionDenied(
+            _("Chỉ người nộp hồ sơ mới được thực hiện thao tác này."), code="not_applicant"
+        )
+
+
+def _require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False) -> str:
+    """Check that ``actor`` holds the current step; return the role acted in."""
+    step = _step(workflow_graph(dossier.configured_procedure_version), dossier.current_step)
+    agency = dossier.holder_agency or _step_agency(dossier, step)
+    named_ok = dossier.holder_user_id is None or dossier.holder_user_id == actor.pk
+    if named_ok and user_has_role(user=actor, agency=agency, roles=[step.role]):
+        return step.role
+    if allow_leader and user_has_role(user=actor, agency=agency, roles=[Role.LEADER]):
+        return str(Role.LEADER)
+    raise PermissionDenied(
+        _("Bạn không phải người đang giữ hồ sơ ở bước “%(step)s”.") % {"step": step.name},
+        code="not_step_holder",
+    )
+
+
+def _reasons(values: Sequence[str] | None, *, code: str = "reasons_required") -> list[str]:
+    cleaned = [v.strip() for v in values or [] if v and v.strip()]
+    if not cleaned:
+        raise DomainError(_("Vui lòng nêu rõ lý do."), code=code)
+    return cleaned
+
+
+def _processing_time(cpv: ConfiguredProcedureVersion, channel: str) -> tuple[Decimal, str]:
+    if cpv.processing_days is not None:
+        return cpv.processing_days, cpv.processing_unit
+    row = (
+        ProcessingTime.objects.filter(
+            version_id=cpv.procedure_version_id,
+            channel=_CHANNEL_TO_CATALOG.get(Channel(channel), "online"),
+            days__isnull=False,
+        ).first()
+        or ProcessingTime.objects.filter(
+            version_id=cpv.procedure_version_id, days__isnull=False
+        ).first()
+    )
+    if row is None or row.days is None:
+        raise DomainError(
+            _("Thủ tục chưa có thời hạn giải quyết nên không thể hẹn ngày trả kết quả."),
+            code="processing_time_unknown",
+        )
+    return row.days, row.unit
+
+
+def _appointment(dossier: Dossier, start: datetime.datetime) -> datetime.datetime:
+    days, unit = _processing_time(dossier.configured_procedure_version, dossier.channel)
+    if unit == TimeUnit.CALENDAR_DAYS:
+        return calendar.add_calendar_days(start=start, days=days, province_code=_province(dossier))
+    return calendar.add_working_days(start=start, days=days, province_code=_province(dossier))
+
+
+# ------------------------------------------------------------- the engine
+
+
+@dataclass
+class _StepStart:
+    step: Step
+    agency: Agency
+    due_at: datetime.datetime
+
+
+@dataclass
+class _Change:
+    """What one action does, handed to :func:`_apply`."""
+
+    action: str
+    to_state: str
+    actor_role: str = ""
+    actor_agency: Agency | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    to_step: str | None = None  # None: unchanged
+    start: _StepStart | None = None
+    due_at: datetime.datetime | None = None
+    set_due: bool = False
+    step_due_at: datetime.datetime | None = None
+    appointment: tuple[datetime.datetime, str, bool] | None = None
+    step_user: User | None = None
+    extra: Callable[[], None] | None = None
+    working_seconds: int | None = None
+
+
+def _build_event(
+    dossier: Dossier,
+    *,
+    seq: int,
+    change: _Change,
+    actor: User | None,
+    from_state: str,
+    from_step: str,
+    to_step: str,
+    at: datetime.datetime,
+    working_seconds: int,
+) -> DossierEvent:
+    event = DossierEvent(
+        dossier=dossier,
+        seq=seq,
+        action=change.action,
+        actor=actor,
+        actor_role=change.actor_role,
+        actor_agency=change.actor_agency,
+        from_state=from_state,
+        to_state=change.to_state,
+        from_step=from_step,
+        to_step=to_step,
+        at=at,
+        working_seconds=working_seconds,
+        payload=change.payload,
+        prev_hash=dossier.last_hash,
+    )
+    event.hash = event_hash(event, dossier_public_id=str(dossier.public_id))
+    return event
+
+
+def _prepare(change: _Change, dossier: Dossier, now: datetime.datetime) -> None:
+    """Fill the payload and fields that every action derives the same way."""
+    if change.start is not None:
+        change.to_step = change.start.step.key
+        change.step_due_at = change.start.due_at
+        change.due_at = change.start.due_at
+        change.set_due = True
+        change.fields.update(
+            holder_agency=change.start.agency, holder_role=change.start.step.role, holder_user=None
+        )
+    if change.appointment is not None:
+        new, reason, lateness = change.appointment
+        change.payload["appointment_at"] = moment_text(new)
+        change.fields["appointment_at"] = new
+        if dossier.first_appointment_at is None:
+            change.fields.update(first_appointment_at=new, accepted_at=now)
+        else:
+            change.payload["appointment_reason"] = reason
+            change.payload["lateness"] = lateness
+    if change.step_due_at is not None:
+        change.payload["step_due_at"] = moment_text(change.step_due_at)
+    if change.to_state in _CLOSED:
+        change.to_step = ""
+        change.due_at, change.set_due = None, True
+        if dossier.finished_at is None:
+            change.fields["finished_at"] = now
+        if change.to_state == State.RESULT_READY:
+            change.fields.update(
+                holder_agency=dossier.receiving_agency,
+                holder_role=str(Role.ONE_STOP_OFFICER),
+                holder_user=None,
+            )
+        else:
+            change.fields.update(holder_agency=None, holder_role="", holder_user=None)
+    if change.set_due:
+        change.payload["due_at"] = moment_text(change.due_at)
+        change.fields["due_at"] = change.due_at
+
+
+def _apply(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    expected_version: int,
+    change: _Change,
+    now: datetime.datetime,
+) -> Dossier:
+    if dossier.version != expected_version:
+        raise _conflict()
+    if dossier.last_event_at is not None and now < dossier.last_event_at:
+        raise DomainError(
+            _("Thời điểm thao tác không được sớm hơn thao tác trước đó của hồ sơ."),
+            code="moment_before_previous_event",
+        )
+    _prepare(change, dossier, now)
+    from_state, from_step = dossier.state, dossier.current_step
+    to_step = from_step if change.to_step is None else change.to_step
+    if change.working_seconds is not None:
+        ws = change.working_seconds
+    elif dossier.last_event_at is not None:
+        ws = _working_seconds(dossier, dossier.last_event_at, now)
+    else:
+        ws = 0
+    seq = expected_version + 1
+    event = _build_event(
+        dossier,
+        seq=seq,
+        change=change,
+        actor=actor,
+        from_state=from_state,
+        from_step=from_step,
+        to_step=to_step,
+        at=now,
+        working_seconds=ws,
+    )
+    fields: dict[str, Any] = {
+        "state": change.to_state,
+        "national_status": national_status(change.to_state, last_action=change.action),
+        "version": seq,
+        "last_event_at": now,
+        "last_hash": event.hash,
+        "current_step": to_step,
+        **change.fields,
+    }
+    step_open = from_state in _STEP_STATES and bool(from_step)
+    closing = step_open and (to_step != from_step or change.to_state in _CLOSED)
+    with transaction.atomic():
+        updated = Dossier.objects.filter(pk=dossier.pk, version=expected_version).update(**fields)
+        if updated != 1:
+            raise _conflict()
+        event.save(force_insert=True)
+        if step_open:
+            run_update: dict[str, Any] = {}
+            if from_state == State.PROCESSING and ws:
+                run_update["consumed_seconds"] = F("consumed_seconds") + ws
+            if closing:
+                run_update["ended_at"] = now
+            elif change.step_due_at is not None:
+                run_update["due_at"] = change.step_due_at
+            if change.step_user is not None:
+                run_update["user"] = change.step_user
+            if run_update:
+                StepRun.objects.filter(dossier=dossier, ended_at__isnull=True).update(**run_update)
+        if change.start is not None and change.to_state == State.PROCESSING:
+            StepRun.objects.create(
+                dossier=dossier,
+                step_key=change.start.step.key,
+                agency=change.start.agency,
+                role=change.start.step.role,
+                started_at=now,
+                due_at=change.start.due_at,
+            )
+        if change.to_state in PAUSE_RECORDED_STATES and from_state not in PAUSE_RECORDED_STATES:
+            PauseInterval.objects.create(dossier=dossier, kind=change.to_state, started_at=now)
+        if from_state in PAUSE_RECORDED_STATES and change.to_state not in PAUSE_RECORDED_STATES:
+            PauseInterval.objects.filter(dossier=dossier, ended_at__isnull=True).update(
+                ended_at=now
+            )
+        if change.appointment is not None and dossier.first_appointment_at is not None:
+            new, reason, lateness = change.appointment
+            AppointmentChange.objects.create(
+                dossier=dossier,
+                previous=dossier.appointment_at,
+                new=new,
+                reason=reason,
+                lateness=lateness,
+                at=now,
+            )
+        if change.extra is not None:
+            change.extra()
+    for name, value in fields.items():
+        setattr(dossier, name, value)
+    return dossier
+
+
+def _first_step(dossier: Dossier, now: datetime.datetime) -> _StepStart:
+    graph = workflow_graph(dossier.configured_procedure_version)
+    step = _step(graph, graph.start)
+    return _StepStart(
+        step=step,
+        agency=_step_agency(dossier, step),
+        due_at=_add_hours(_province(dossier), now, step.budget_hours),
+    )
+
+
+# ------------------------------------------------------------------ submit
+
+
+def _next_code(agency: Agency, day: datetime.date) -> str:
+    """Take the next number of ``agency``'s counter for ``day`` with one
+    atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``): no
+    ``max()`` scan, no table lock, no insert race. Runs inside the caller's
+    transaction, so a rolled-back submission gives its number back."""
+    table = DossierCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET value = {table}.value + 1 "
+            "RETURNING value",
+            [agency.pk, day],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return format_code(agency, day, int(row[0]))
+
+
+def format_code(agency: Agency, day: datetime.date, number: int) -> str:
+    """``{agency e-identifier}-{yyMMdd}-{NNNN}``: at least four digits,
+    more past 9999."""
+    prefix = agency.e_identifier or agency.public_id
+    return f"{prefix}-{day:%y%m%d}-{number:04d}"
+
+
+def _form_set(day: datetime.date) -> str:
+    return FormSet.CIRCULAR_03_2025 if day >= FORM_SET_2025_FROM else FormSet.CIRCULAR_01_2018
+
+
+def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -> None:
+    if cpv.eform is None:
+        return
+    errors = eforms.validate(cpv.eform.schema, dict(form_data))
+    if errors:
+        raise DomainError(
+            _("Tờ khai chưa hợp lệ, vui lòng kiểm tra lại các trường được đánh dấu."),
+            code="form_invalid",
+            errors=[
+                {"field": path, "message": message}
+                for path, messages in errors.items()
+                for message in messages
+            ],
+        )
+
+
+def dossier_submit(
+    *,
+    actor: User,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+    form_data: Mapping[str, Any] | None = None,
+    channel: str = Channel.ONLINE,
+    result_delivery: str = Delivery.ONLINE,
+    idempotency_key: str | None = None,
+    assisted: bool = False,
+    consent_note: str = "",
+    processing_agency: Agency | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """File a dossier for ``applicant`` under ``procedure``'s current
+    configuration version (pinned for the dossier's whole life).
+
+    Online or by post it waits for the one-stop check (reception clock of
+    8 working hours); at the counter it is received and accepted on the spot
+    and starts the first workflow step. A retry with the same
+    ``idempotency_key`` by the same ``actor`` returns the first dossier."""
+    now = _now(now)
+    if idempotency_key:
+        existing = Dossier.objects.filter(
+            submitted_by=actor, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+    cpv = procedure.current_version
+    if not procedure.is_active or cpv is None:
+        raise DomainError(
+            _("Thủ tục hiện không tiếp nhận hồ sơ tại đơn vị này."), code="procedure_unavailable"
+        )
+    if channel not in Channel.values or result_delivery not in Delivery.values:
+        raise DomainError(_("Kênh nộp hoặc hình thức nhận kết quả không hợp lệ."), code="invalid")
+    offered = cpv.channels or []
+    if offered and _CHANNEL_TO_CATALOG[Channel(channel)] not in offered:
+        raise DomainError(
+            _("Thủ tục không tiếp nhận hồ sơ qua kênh này."), code="channel_not_offered"
+        )
+    receiving = procedure.agency
+    is_applicant = actor.pk is not None and applicant.user_id == actor.pk
+    if channel == Channel.COUNTER:
+        _require_role(actor, receiving, [Role.ONE_STOP_OFFICER], code="not_one_stop_officer")
+    elif not is_applicant:
+        if not assisted:
+            raise PermissionDenied(
+                _(
+                    "Chỉ người nộp hồ sơ được tự nộp; "
+                    "nộp hộ phải được đánh dấu và ghi nhận sự đồng ý."
+                ),
+                code="assistance_not_declared",
+            )
+        if not consent_note.strip():
+            raise DomainError(
+                _("Nộp hộ cần ghi nhận sự đồng ý của người nộp hồ sơ."), code="consent_required"
+            )
+    if assisted and is_applicant:
+        assisted = False
+    data = dict(form_data or {})
+    _check_form(cpv, data)
+    workflow_graph(cpv)  # a dossier is only filed under a usable workflow
+
+    day = timezone.localtime(now, LOCAL_TZ).date()
+    province = receiving.province
+    dossier = Dossier(
+        applicant=applicant,
+        submitted_by=actor,
+        channel=channel,
+        assisted=assisted,
+        assisted_by=actor if assisted else None,
+        consent_note=consent_note.strip() if assisted else "",
+        configured_procedure_version=cpv,
+        receiving_agency=receiving,
+        processing_agency=processing_agency or receiving,
+        province_code=province.code if province else "",
+        state=State.DRAFT,
+        form_data=data,
+        result_delivery=result_delivery,
+        form_set=_form_set(day),
+        submitted_at=now,
+        tracking_token=secrets.token_urlsafe(12),
+        idempotency_key=idempotency_key or None,
+    )
+    payload: dict[str, Any] = {"channel": channel, "assisted": assisted}
+    if channel == Channel.COUNTER:
+        change = _Change(
+            action="submit",
+            to_state=State.PROCESSING,
+            actor_role=str(Role.ONE_STOP_OFFICER),
+            actor_agency=receiving,
+            payload=payload,
+            start=_first_step(dossier, now),
+            appointment=(_appointment(dossier, now), "", False),
+        )
+    else:
+        change = _Change(
+            action="submit",
+            to_state=State.SUBMITTED,
+            actor_role=APPLICANT_ROLE if is_applicant else "assistant",
+            payload=payload,
+            due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
+            set_due=True,
+            fields={"holder_agency": receiving, "holder_role": str(Role.ONE_STOP_OFFICER)},
+        )
+    _prepare(change, dossier, now)
+    to_step = change.to_step or ""
+    try:
+        with transaction.atomic():
+            dossier.code = _next_code(receiving, day)
+            event = _build_event(
+                dossier,
+                seq=1,
+                change=change,
+                actor=actor,
+                from_state=State.DRAFT,
+                from_step="",
+                to_step=to_step,
+                at=now,
+                working_seconds=0,
+            )
+            for name, value in change.fields.items():
+                setattr(dossier, name, value)
+            dossier.state = change.to_state
+            dossier.national_status = national_status(change.to_state, last_action="submit")
+            dossier.current_step = to_step
+            dossier.version = 1
+            dossier.last_event_at = now
+            dossier.last_hash = event.hash
+            dossier.save(force_insert=True)
+            event.save(force_insert=True)
+            if change.start is not None:
+                StepRun.objects.create(
+                    dossier=dossier,
+                    step_key=change.start.step.key,
+                    agency=change.start.agency,
+                    role=change.start.step.role,
+                    started_at=now,
+                    due_at=change.start.due_at,
+                )
+    except IntegrityError:
+        if idempotency_key:
+            existing = Dossier.objects.filter(
+                submitted_by=actor, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing
+        raise
+    return dossier
+
+
+# -------------------------------------------------------------- reception
+
+
+def _require_officer(dossier: Dossier, actor: User) -> None:
+    _require_role(
+        actor, dossier.receiving_agency, [Role.ONE_STOP_OFFICER], code="not_one_stop_officer"
+    )
+
+
+def dossier_accept(
+    *, dossier: Dossier, actor: User, expected_version: int, now: datetime.datetime | None = None
+) -> Dossier:
+    """Accept an online dossier (form 01): the appointment is set from the
+    pinned processing time and the first workflow step starts."""
+    now = _now(now)
+    if dossier.state != State.SUBMITTED:
+        raise _not_allowed(dossier, "accept")
+    _require_officer(dossier, actor)
+    late = dossier.due_at is not None and now > dossier.due_at
+    change = _Change(
+        action="accept",
+        to_state=State.PROCESSING,
+        actor_role=str(Role.ONE_STOP_OFFICER),
+        actor_agency=dossier.receiving_agency,
+        payload={"reception_late": late},
+        start=_first_step(dossier, now),
+        appointment=(_appointment(dossier, now), "", False),
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_ask_to_complete(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    missing: Sequence[str],
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Ask the applicant, once and in one written list, to complete the
+    dossier before it is accepted (form 02). The reception clock stops."""
+    now = _now(now)
+    if dossier.state != State.SUBMITTED:
+        raise _not_allowed(dossier, "ask_to_complete")
+    _require_officer(dossier, actor)
+    items = _reasons(missing, code="missing_items_required")
+    if DossierEvent.objects.filter(dossier=dossier, action="ask_to_complete").exists():
+        raise DomainError(
+            _("Chỉ được yêu cầu hoàn thiện hồ sơ một lần, bằng một văn bản liệt kê đầy đủ."),
+            code="completion_already_requested",
+        )
+    change = _Change(
+        action="ask_to_complete",
+        to_state=State.COMPLETING,
+        actor_role=str(Role.ONE_STOP_OFFICER),
+        actor_agency=dossier.receiving_agency,
+        payload={"missing": items, "note": note.strip()},
+        set_due=True,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_complete(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    form_data: Mapping[str, Any] | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The applicant completes the dossier; a new reception clock starts."""
+    now = _now(now)
+    if dossier.state != State.COMPLETING:
+        raise _not_allowed(dossier, "complete")
+    _require_applicant(dossier, actor)
+    fields: dict[str, Any] = {}
+    if form_data is not None:
+        _check_form(dossier.configured_procedure_version, form_data)
+        fields["form_data"] = dict(form_data)
+    change = _Change(
+        action="complete",
+        to_state=State.SUBMITTED,
+        actor_role=APPLICANT_ROLE,
+        payload={"note": note.strip(), "form_changed": form_data is not None},
+        fields=fields,
+        due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
+        set_due=True,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_refuse(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    reasons: Sequence[str],
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Refuse to accept the dossier, with reasons (form 03)."""
+    now = _now(now)
+    if dossier.state not in (State.SUBMITTED, State.COMPLETING):
+        raise _not_allowed(dossier, "refuse")
+    _require_officer(dossier, actor)
+    change = _Change(
+        action="refuse",
+        to_state=State.REFUSED,
+        actor_role=str(Role.ONE_STOP_OFFICER),
+        actor_agency=dossier.receiving_agency,
+        payload={"reasons": _reasons(reasons)},
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+# ------------------------------------------------------------- processing
+
+
+def _move(
+    dossier: Dossier,
+    *,
+    actor: User,
+    expected_version: int,
+    verb: str,
+    allowed: Callable[[str, str], bool],
+    target: str | None,
+    via: str | None,
+    note: str,
+    now: datetime.datetime,
+) -> Dossier:
+    if dossier.state != State.PROCESSING:
+        raise _not_allowed(dossier, verb)
+    graph = workflow_graph(dossier.configured_procedure_version)
+    moves = [
+        t
+        for t in graph.transitions
+        if t.source == dossier.current_step
+        and allowed(t.action, t.target)
+        and (via is None or t.action == via)
+        and (target is None or t.target == target)
+    ]
+    if not moves:
+        raise DomainError(
+            _("Quy trình không cho phép thao tác “%(action)s” từ bước hiện tại.")
+            % {"action": verb},
+            code="action_not_allowed",
+        )
+    if len({t.target for t in moves}) > 1:
+        raise DomainError(
+            _("Có nhiều bước có thể chuyển đến; vui lòng chọn bước nhận hồ sơ."),
+            code="target_required",
+        )
+    role = _require_holder(dossier, actor)
+    move = moves[0]
+    payload: dict[str, Any] = {"via": move.action}
+    if note.strip():
+        payload["note"] = note.strip()
+    if move.target == END:
+        change = _Change(
+            action=verb,
+            to_state=State.RESULT_READY,
+            actor_role=role,
+            actor_agency=dossier.holder_agency,
+            payload=payload,
+        )
+    else:
+        step = _step(graph, move.target)
+        start = _StepStart(
+            step=step,
+            agency=_step_agency(dossier, step),
+            due_at=_add_hours(_province(dossier), now, step.budget_hours),
+        )
+        change = _Change(
+            action=verb,
+            to_state=State.PROCESSING,
+            actor_role=role,
+            actor_agency=dossier.holder_agency,
+            payload=payload,
+            start=start,
+        )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_forward(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    target: str | None = None,
+    via: str | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Hand the dossier to the next step along the pinned workflow (any
+    transition of the current step except ``send_back`` and those that end
+    it; ``via`` picks one by its workflow action, e.g. ``approve``)."""
+    return _move(
+        dossier,
+        actor=actor,
+        expected_version=expected_version,
+        verb="forward",
+        allowed=lambda action, tgt: action != "send_back" and tgt != END,
+        target=target,
+        via=via,
+        note=note,
+        now=_now(now),
+    )
+
+
+def dossier_send_back(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    target: str | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Return the dossier to an earlier step along a ``send_back`` transition."""
+    return _move(
+        dossier,
+        actor=actor,
+        expected_version=expected_version,
+        verb="send_back",
+        allowed=lambda action, tgt: action == "send_back",
+        target=target,
+        via=None,
+        note=note,
+        now=_now(now),
+    )
+
+
+def dossier_decide(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    via: str | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The holder of a last step decides (after approval and signature): the
+    result is ready at the one-stop unit."""
+    return _move(
+        dossier,
+        actor=actor,
+        expected_version=expected_version,
+        verb="decide",
+        allowed=lambda action, tgt: tgt == END,
+        target=None,
+        via=via,
+        note=note,
+        now=_now(now),
+    )
+
+
+def dossier_ask_to_supplement(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    reason: str,
+    items: Sequence[str] = (),
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The holder asks the applicant to supplement (form 02) — once per
+    dossier. The clock pauses until the applicant answers."""
+    now = _now(now)
+    if dossier.state != State.PROCESSING:
+        raise _not_allowed(dossier, "ask_to_supplement")
+    role = _require_holder(dossier, actor)
+    text = _reasons([reason])[0]
+    if DossierEvent.objects.filter(dossier=dossier, action="ask_to_supplement").exists():
+        raise DomainError(
+            _("Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai."),
+            code="supplement_already_requested",
+        )
+    change = _Change(
+        action="ask_to_supplement",
+        to_state=State.SUPPLEMENTING,
+        actor_role=role,
+        actor_agency=dossier.holder_agency,
+        payload={"reason": text, "items": [i.strip() for i in items if i.strip()]},
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_supplement(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    form_data: Mapping[str, Any] | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The applicant supplements; processing resumes at the same step. The
+    appointment and the step's deadline move by the working time paused."""
+    now = _now(now)
+    if dossier.state != State.SUPPLEMENTING:
+        raise _not_allowed(dossier, "supplement")
+    _require_applicant(dossier, actor)
+    assert dossier.last_event_at is not None
+    paused = max(_working_seconds(dossier, dossier.last_event_at, now), 0)
+    fields: dict[str, Any] = {}
+    if form_data is not None:
+        _check_form(dossier.configured_procedure_version, form_data)
+        fields["form_data"] = dict(form_data)
+    province = _province(dossier)
+    appointment = None
+    step_due = dossier.due_at
+    if paused:
+        if dossier.appointment_at is not None:
+            new = _add_hours(province, dossier.appointment_at, Decimal(paused) / 3600)
+            appointment = (new, _("Tạm dừng để bổ sung hồ sơ"), False)
+        if step_due is not None:
+            step_due = _add_hours(province, step_due, Decimal(paused) / 3600)
+    change = _Change(
+        action="supplement",
+        to_state=State.PROCESSING,
+        actor_role=APPLICANT_ROLE,
+        payload={
+            "paused_seconds": paused,
+            "note": note.strip(),
+            "form_changed": form_data is not None,
+        },
+        fields=fields,
+        appointment=appointment,
+        step_due_at=step_due if paused else None,
+        due_at=step_due,
+        set_due=bool(paused),
+        working_seconds=paused,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_apologise(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    new_appointment: datetime.datetime,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Apologise and re-schedule (form 04), before the appointment passes
+    and only once; the new appointment is recorded as lateness."""
+    now = _now(now)
+    if dossier.state not in (State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT):
+        raise _not_allowed(dossier, "apologise")
+    role = _require_holder(dossier, actor, allow_leader=True)
+    text = _reasons([reason])[0]
+    if dossier.appointment_at is None or now >= dossier.appointment_at:
+        raise DomainError(
+            _("Đã quá ngày hẹn trả kết quả; văn bản xin lỗi phải gửi trước ngày hẹn."),
+            code="appointment_passed",
+        )
+    if new_appointment <= dossier.appointment_at:
+        raise DomainError(
+            _("Ngày hẹn mới phải sau ngày hẹn hiện tại."), code="appointment_not_later"
+        )
+    if AppointmentChange.objects.filter(dossier=dossier, lateness=True).exists():
+        raise DomainError(
+            _("Hồ sơ chỉ được hẹn lại ngày trả kết quả một lần."), code="apology_already_made"
+        )
+    change = _Change(
+        action="apologise",
+        to_state=dossier.state,
+        actor_role=role,
+        actor_agency=dossier.holder_agency,
+        payload={"reason": text},
+        appointment=(new_appointment, text, True),
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_reassign(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    holder_user: User,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The leader of the holding unit names another holder for the step."""
+    now = _now(now)
+    if dossier.state not in _STEP_STATES or not dossier.current_step:
+        raise _not_allowed(dossier, "reassign")
+    agency = dossier.holder_agency
+    assert agency is not None
+    _require_role(actor, agency, [Role.LEADER], code="not_unit_leader")
+    step = _step(workflow_graph(dossier.configured_procedure_version), dossier.current_step)
+    if not user_has_role(user=holder_user, agency=agency, roles=[step.role]):
+        raise DomainError(
+            _("Người được giao không có vai trò “%(role)s” tại đơn vị đang giữ hồ sơ.")
+            % {"role": Role(step.role).label},
+            code="holder_not_eligible",
+        )
+    change = _Change(
+        action="reassign",
+        to_state=dossier.state,
+        actor_role=str(Role.LEADER),
+        actor_agency=agency,
+        payload={"holder_user": str(holder_user.public_id), "reason": reason.strip()},
+        fields={"holder_user": holder_user},
+        step_user=holder_user,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_stop(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Stop processing (form 05): the holder, with the leader's approval, or
+    the leader of the holding unit."""
+    now = _now(now)
+    if dossier.state not in _STEP_STATES:
+        raise _not_allowed(dossier, "stop")
+    role = _require_holder(dossier, actor, allow_leader=True)
+    change = _Change(
+        action="stop",
+        to_state=State.STOPPED,
+        actor_role=role,
+        actor_agency=dossier.holder_agency,
+        payload={"reason": _reasons([reason])[0]},
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_hand_over(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    received_by: str = "",
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The one-stop officer hands the result over (or records delivery)."""
+    now = _now(now)
+    if dossier.state != State.RESULT_READY:
+        raise _not_allowed(dossier, "hand_over")
+    _require_officer(dossier, actor)
+    change = _Change(
+        action="hand_over",
+        to_state=State.RETURNED,
+        actor_role=str(Role.ONE_STOP_OFFICER),
+        actor_agency=dossier.receiving_agency,
+        payload={"received_by": received_by.strip(), "note": note.strip()},
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_withdraw(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The applicant withdraws the dossier (any non-terminal state)."""
+    now = _now(now)
+    if dossier.state in TERMINAL_STATES or dossier.state == State.DRAFT:
+        raise _not_allowed(dossier, "withdraw")
+    _require_applicant(dossier, actor)
+    change = _Change(
+        action="withdraw",
+        to_state=State.WITHDRAWN,
+        actor_role=APPLICANT_ROLE,
+        payload={"reason": reason.strip()},
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+#: The actions the API exposes, by name.
+ACTIONS: dict[str, Callable[..., Dossier]] = {
+    "accept": dossier_accept,
+    "ask_to_complete": dossier_ask_to_complete,
+    "complete": dossier_complete,
+    "refuse": dossier_refuse,
+    "forward": dossier_forward,
+    "send_back": dossier_send_back,
+    "decide": dossier_decide,
+    "ask_to_supplement": dossier_ask_to_supplement,
+    "supplement": dossier_supplement,
+    "apologise": dossier_apologise,
+    "reassign": dossier_reassign,
+    "stop": dossier_stop,
+    "hand_over": dossier_hand_over,
+    "withdraw": dossier_withdraw,
+}

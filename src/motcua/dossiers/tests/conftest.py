@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from motcua.accounts.models import Applicant
+from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.testing import Personas
+from motcua.dossiers.tests.factories import make_procedure
+
+
+@pytest.fixture
+def procedure(personas: Personas) -> ConfiguredProcedure:
+    return make_procedure(personas.place.agency_a)
+
+
+@pytest.fixture
+def applicant(personas: Personas) -> Applicant:
+    return Applicant.objects.get(user=personas.citizen)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """The personas' passwords need no real key stretching in these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

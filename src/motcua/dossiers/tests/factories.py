@@ -1,0 +1,111 @@
+"""A small catalogue for the dossier tests, built with the catalogue models
+directly: a procedure with 3 working days and a three-step workflow
+(reception → specialist → leader → end) configured at commune A."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from motcua.catalog.models import (
+    ConfiguredProcedure,
+    ConfiguredProcedureVersion,
+    ImplementingLevel,
+    OnlineLevel,
+    Procedure,
+    ProcedureVersion,
+    ProcessingTime,
+    VersionStatus,
+    WorkflowTemplate,
+    WorkflowTemplateVersion,
+)
+from motcua.units.models import Agency
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+THREE_STEPS: dict[str, Any] = {
+    "start": "reception",
+    "steps": [
+        {
+            "key": "reception",
+            "name": "Tiếp nhận",
+            "role": "one_stop_officer",
+            "holder": "receiving",
+            "budget_hours": 4,
+        },
+        {
+            "key": "specialist",
+            "name": "Chuyên viên thẩm định",
+            "role": "specialist",
+            "holder": "processing",
+            "budget_hours": 12,
+        },
+        {
+            "key": "leader",
+            "name": "Lãnh đạo phê duyệt",
+            "role": "leader",
+            "holder": "processing",
+            "budget_hours": 4,
+        },
+    ],
+    "transitions": [
+        {"from": "reception", "action": "forward", "to": "specialist"},
+        {"from": "specialist", "action": "forward", "to": "leader"},
+        {"from": "leader", "action": "send_back", "to": "specialist"},
+        {"from": "leader", "action": "approve", "to": "end"},
+    ],
+}
+
+
+def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=LOCAL)
+
+
+_counter = {"n": 0}
+
+
+def make_procedure(
+    agency: Agency, *, days: int = 3, definition: dict[str, Any] | None = None
+) -> ConfiguredProcedure:
+    _counter["n"] += 1
+    n = _counter["n"]
+    procedure = Procedure.objects.create(code=f"9.{n:06d}")
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        name="Cấp bản sao trích lục hộ tịch",
+        short_name="Trích lục hộ tịch",
+        field="Hộ tịch",
+        level=ImplementingLevel.COMMUNE,
+        levels=",commune,",
+        online_level=OnlineLevel.FULL,
+    )
+    for channel in ("online", "in_person"):
+        ProcessingTime.objects.create(version=version, channel=channel, days=Decimal(days))
+    template = WorkflowTemplate.objects.create(key=f"ba-buoc-{n}", name="Ba bước")
+    workflow = WorkflowTemplateVersion.objects.create(
+        template=template,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        definition=definition or THREE_STEPS,
+    )
+    configured = ConfiguredProcedure.objects.create(agency=agency, procedure=procedure)
+    cpv = ConfiguredProcedureVersion.objects.create(
+        configured=configured,
+        number=1,
+        procedure_version=version,
+        processing_days=Decimal(days),
+        channels=["online", "in_person", "post"],
+        workflow=workflow,
+    )
+    configured.current_version = cpv
+    configured.save(update_fields=["current_version"])
+    return ConfiguredProcedure.objects.select_related(
+        "agency__province",
+        "current_version__workflow",
+        "current_version__eform",
+        "current_version__procedure_version",
+    ).get(pk=configured.pk)
