@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.services import catalog_import
 
 CATALOG_PATH = settings.SEED_DIR / "procedures" / "catalog.json"
@@ -25,3 +26,9 @@ def sample() -> dict[str, Any]:
 @pytest.fixture
 def catalog(db: None) -> None:
     catalog_import(actor=None, payload=load_sample())
+
+
+def current_version(code: str) -> ProcedureVersion:
+    version = Procedure.objects.get(code=code).current_version
+    assert version is not None
+    return version

@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import RequestFactory
 
-from motcua.catalog.models import Procedure, TimeUnit
+from motcua.catalog.models import TimeUnit
 from motcua.catalog.selectors import estimate_result, procedure_search
 from motcua.catalog.services import configured_procedure_configure
 from motcua.catalog.views import format_moment, procedure_page
+
+from .conftest import current_version
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -32,10 +34,10 @@ def test_search_filters(catalog, province):
     assert codes(field="Lý lịch tư pháp") == ["3.000333"]
     assert "2.000635" in codes(level="province")  # other level
     assert set(codes(online="none")) >= {"2.000815", "2.000884", "1.012812"}
-    assert codes(agency=province.agency_a) == []  # type: ignore[arg-type]
-    version = Procedure.objects.get(code="1.004873").current_version
+    assert codes(agency=province.agency_a) == []
+    version = current_version("1.004873")
     configured_procedure_configure(actor=None, agency=province.agency_a, procedure_version=version)
-    assert codes(agency=province.agency_a) == ["1.004873"]  # type: ignore[arg-type]
+    assert codes(agency=province.agency_a) == ["1.004873"]
 
 
 def test_list_page(catalog, client):
@@ -72,7 +74,7 @@ def test_procedure_page_shows_expected_date(catalog):
     html = response.content.decode()
     due = estimate_result(days=Decimal(3), unit=TimeUnit.WORKING_DAYS, now=FRIDAY_BEFORE_TET)
     assert due is not None
-    assert f"Nếu nộp hồ sơ bây giờ, dự kiến có kết quả vào <strong><time datetime=" in html
+    assert "Nếu nộp hồ sơ bây giờ, dự kiến có kết quả vào <strong><time datetime=" in html
     assert format_moment(due) in html
     assert "25/02/2026" in html and "thứ Tư" in html
 
