@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import unicodedata
@@ -238,3 +239,50 @@ def test_sanitize_filename_is_always_safe(name, extension):
     assert not any(unicodedata.category(ch).startswith("C") for ch in safe)
     assert stem.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", "COM1", "LPT1"}
     assert unicodedata.is_normalized("NFC", safe)
+
+
+def test_size_limit_boundary():
+    limit = 10 * 1024 * 1024
+    checks.check_size(size=limit)
+    with pytest.raises(DomainError) as info:
+        checks.check_size(size=limit + 1)
+    assert info.value.code == "file_too_large"
+    assert "10 MB" in info.value.message
+
+
+def test_thumbnail_follows_exif_rotation():
+    image = Image.new("RGB", (640, 480), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    checked = check_upload(content=out.getvalue(), name="chup-doc.jpg")
+    assert checked.thumbnail is not None
+    with Image.open(io.BytesIO(checked.thumbnail)) as thumb:
+        assert thumb.width < thumb.height
+
+
+MAGICS = [b"", b"%PDF-1.7\n", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n"]
+
+
+@given(st.sampled_from(MAGICS), st.binary(max_size=2000))
+def test_any_bytes_give_a_result_or_a_domain_error(magic, tail):
+    try:
+        check_upload(content=magic + tail, name="x")
+    except DomainError as error:
+        assert error.code in {
+            "empty_file",
+            "unsupported_type",
+            "corrupt_file",
+            "image_too_large",
+            "pdf_active_content",
+            "pdf_encrypted",
+        }
+
+
+@given(st.binary(max_size=3000), st.integers(min_value=0, max_value=4000))
+def test_mangled_real_pdf_never_crashes_the_scanner(noise, cut):
+    content = factories.handmade_pdf()
+    mangled = content[:cut] + noise + content[cut:]
+    with contextlib.suppress(DomainError):
+        check_upload(content=mangled, name="x.pdf")
