@@ -9,7 +9,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.params import functions as param
 from pydantic import Field
 
@@ -180,7 +180,7 @@ def submit(
     request: HttpRequest,
     payload: SubmitIn,
     idempotency_key: Annotated[str | None, param.Header(None, alias="Idempotency-Key")] = None,
-) -> tuple[int, DossierOut]:
+) -> Status[DossierOut]:
     user = _user(request)
     procedure = (
         ConfiguredProcedure.objects.select_related(
@@ -211,7 +211,7 @@ def submit(
         assisted=payload.assisted,
         consent_note=payload.consent_note,
     )
-    return 201, _out(dossier)
+    return Status(201, _out(dossier))
 
 
 @router.get("", response=list[DossierOut], auth=STAFF_AUTH, summary="Danh sách hồ sơ")
