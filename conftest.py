@@ -8,6 +8,15 @@ import pytest
 from motcua.core.testing import Personas, TestProvince, make_personas, make_province
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """Personas create several accounts per test; the production hasher is
+    slow on purpose, and the tests do not need it."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def province(db: None) -> TestProvince:
     return make_province()

@@ -151,6 +151,14 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+MOTCUA_UPLOAD_MAX_BYTES = env_int(
+    "MOTCUA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest accepted upload, in bytes."
+)
+MOTCUA_UPLOAD_MAX_PIXELS = env_int(
+    "MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000, "Largest accepted image, in pixels (width × height)."
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_UPLOAD_MAX_BYTES + 1024 * 1024
+
 WORKCALENDAR_CACHE_TTL = env_int(
     "WORKCALENDAR_CACHE_TTL",
     60,
