@@ -3,6 +3,7 @@ API end to end."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from typing import Any
@@ -198,8 +199,11 @@ def test_api_submission_query_budget(
     django_assert_max_num_queries: Any,
 ) -> None:
     auth = bearer(personas.citizen)
+    # The working calendar is built once per process and province: warm it.
     add_working_time(
-        start=local(2026, 3, 2, 8), duration=local(2026, 3, 2, 9) - local(2026, 3, 2, 8)
+        start=local(2026, 3, 2, 8),
+        duration=datetime.timedelta(hours=1),
+        province_code=personas.place.province.code,
     )
     body = {"procedure": str(procedure.public_id)}
     with django_assert_max_num_queries(10):
@@ -226,3 +230,15 @@ def test_api_counter_submission_for_an_applicant(
         bearer(personas.officer),
     )
     assert_problem(bad, status=422, code="validation_error")
+
+
+def test_admin_is_read_only_and_logged(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant, client: Any
+) -> None:
+    d = _submit(personas, procedure, applicant)
+    root = User.objects.create_superuser(username="root", password="x-root-1")
+    client.force_login(root)
+    resp = client.get(f"/admin/dossiers/dossier/{d.pk}/change/")
+    assert resp.status_code == 200
+    assert DossierAccessLog.objects.filter(dossier=d, channel="admin", user=root).exists()
+    assert client.get("/admin/dossiers/dossier/add/").status_code == 403
