@@ -36,17 +36,24 @@ class AdministrativeUnit(models.Model):
     defines it. Rows are never deleted: a reorganisation closes ``valid_to``
     and records the mapping in :class:`UnitSuccession`."""
 
-    generation = models.CharField(max_length=8, choices=Generation.choices)
-    level = models.CharField(max_length=10, choices=Level.choices)
+    generation = models.CharField(_("thế hệ danh mục"), max_length=8, choices=Generation.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
     code = models.CharField(
-        max_length=5, help_text=_("Mã GSO: 2 chữ số (tỉnh), 3 (huyện), 5 (xã)")
+        _("mã"), max_length=5, help_text=_("Mã GSO: 2 chữ số (tỉnh), 3 (huyện), 5 (xã)")
     )
-    name = models.CharField(max_length=120)
-    division_type = models.CharField(max_length=40)
-    codename = models.CharField(max_length=120)
-    name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    name = models.CharField(_("tên"), max_length=120)
+    division_type = models.CharField(_("loại đơn vị"), max_length=40)
+    codename = models.CharField(_("tên mã"), max_length=120)
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=120, db_index=True, editable=False
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
     )
     province = models.ForeignKey(
         "self",
@@ -54,10 +61,11 @@ class AdministrativeUnit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("tỉnh, thành phố"),
         help_text=_("Tỉnh chứa đơn vị này (chính nó nếu là tỉnh)"),
     )
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
@@ -65,7 +73,10 @@ class AdministrativeUnit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["generation", "level", "code"], name="unit_code_unique_per_generation"
-            )
+            ),
+            # Code widths differ per level (2/3/5 digits), so a code alone
+            # names one unit within a generation.
+            models.UniqueConstraint(fields=["generation", "code"], name="unit_code_unique"),
         ]
         indexes = [models.Index(fields=["generation", "level", "province"])]
         ordering = ["generation", "level", "code"]
@@ -89,13 +100,23 @@ class UnitSuccession(models.Model):
     unit that received part of it."""
 
     old = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="successions_out"
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="successions_out",
+        verbose_name=_("đơn vị cũ"),
     )
     new = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="successions_in"
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="successions_in",
+        verbose_name=_("đơn vị mới"),
     )
-    partial = models.BooleanField(default=False)
-    effective = models.DateField(default=REFORM_2025)
+    partial = models.BooleanField(
+        _("nhập một phần"),
+        default=False,
+        help_text=_("Đơn vị cũ bị chia: chỉ một phần địa bàn chuyển sang đơn vị mới này"),
+    )
+    effective = models.DateField(_("ngày hiệu lực"), default=REFORM_2025)
 
     class Meta:
         verbose_name = _("chuyển đổi đơn vị hành chính")
@@ -123,12 +144,15 @@ class Agency(models.Model):
     administration service centre, a commune's people's committee or its
     one-stop unit. Staff hold roles in agencies."""
 
-    public_id = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=80, blank=True)
-    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
-    kind = models.CharField(max_length=30, choices=AgencyKind.choices)
+    public_id = models.SlugField(_("mã công khai"), max_length=60, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=80, blank=True)
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=200, db_index=True, editable=False
+    )
+    kind = models.CharField(_("loại cơ quan"), max_length=30, choices=AgencyKind.choices)
     e_identifier = models.CharField(
+        _("mã định danh điện tử"),
         max_length=40,
         unique=True,
         null=True,
@@ -139,17 +163,27 @@ class Agency(models.Model):
         AdministrativeUnit,
         on_delete=models.PROTECT,
         related_name="agencies",
+        verbose_name=_("địa bàn"),
         help_text=_("Địa bàn: tỉnh hoặc xã"),
     )
     province = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", editable=False
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("tỉnh, thành phố"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("cơ quan cấp trên"),
     )
-    is_active = models.BooleanField(default=True)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")

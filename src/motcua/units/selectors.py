@@ -1,0 +1,181 @@
+"""Reads of administrative units and agencies. Public reference data: no
+selector here needs a user."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from motcua.core.errors import NotFound
+from motcua.core.text import fold, search_terms
+from motcua.units.models import AdministrativeUnit, Agency, Generation, Level
+
+MAX_LIMIT = 100
+
+_LEVEL_ORDER = Case(
+    When(level=Level.PROVINCE, then=Value(0)),
+    When(level=Level.DISTRICT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    """One side of a succession: the other unit and whether only part of the
+    old unit's territory is concerned."""
+
+    unit: AdministrativeUnit
+    partial: bool
+
+
+def _words_filter(field: str, terms: list[str]) -> Q:
+    """Every term starts a word of ``field`` (which holds folded text)."""
+    condition = Q()
+    for term in terms:
+        condition &= Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})
+    return condition
+
+
+def _rank(field: str, phrase: str) -> Case:
+    """0: the whole name, or the name after its type ("Tỉnh", "Phường"), is the
+    query; 1: the name contains the query as a phrase at a word start; 2: the
+    words match elsewhere."""
+    return Case(
+        When(Q(**{field: phrase}) | Q(**{f"{field}__endswith": f" {phrase}"}), then=Value(0)),
+        When(
+            Q(**{f"{field}__startswith": phrase}) | Q(**{f"{field}__contains": f" {phrase}"}),
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def unit_search(
+    *,
+    query: str,
+    level: str | None = None,
+    generation: str | None = Generation.CURRENT,
+    province_code: str | None = None,
+    limit: int = 20,
+) -> list[AdministrativeUnit]:
+    """Units whose name matches ``query`` with or without diacritics
+    ("Vĩnh Long", "vinh long", "VĨNH LONG"): every word of the query must
+    start a word of the name. Exact names rank first, then names that hold
+    the query as a phrase, then the rest; provinces before communes.
+
+    ``generation=None`` searches both lists; ``province_code`` is a code of
+    the same generation (or of the current one when both are searched)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    units = AdministrativeUnit.objects.select_related("province")
+    if generation is not None:
+        units = units.filter(generation=generation)
+    if level is not None:
+        units = units.filter(level=level)
+    if province_code is not None:
+        units = units.filter(province__code=province_code)
+        if generation is None:
+            units = units.filter(province__generation=Generation.CURRENT)
+    terms = search_terms(query)
+    if not terms:
+        return list(units.order_by(_LEVEL_ORDER, "code")[:limit])
+    phrase = " ".join(terms)
+    return list(
+        units.filter(_words_filter("name_folded", terms))
+        .annotate(rank=_rank("name_folded", phrase), level_order=_LEVEL_ORDER)
+        .order_by("rank", "level_order", Length("name_folded"), "name_folded", "code")[:limit]
+    )
+
+
+def unit_get(*, generation: str, code: str) -> AdministrativeUnit:
+    """The unit with ``code`` in list ``generation``; codes are zero-padded
+    (province 2 digits, district 3, commune 5)."""
+    try:
+        return AdministrativeUnit.objects.select_related("parent", "province").get(
+            generation=generation, code=code
+        )
+    except AdministrativeUnit.DoesNotExist:
+        raise NotFound(f"Không tìm thấy đơn vị hành chính mã {code} ({generation}).") from None
+
+
+def unit_successors(*, unit: AdministrativeUnit) -> list[UnitLink]:
+    """The units that took over ``unit``'s territory (several when it was
+    split), in code order."""
+    rows = unit.successions_out.select_related("new__province").order_by("new__code")
+    return [UnitLink(unit=row.new, partial=row.partial) for row in rows]
+
+
+def unit_predecessors(*, unit: AdministrativeUnit) -> list[UnitLink]:
+    """The units whose territory (all or part) went into ``unit``."""
+    rows = unit.successions_in.select_related("old__province").order_by("old__code")
+    return [UnitLink(unit=row.old, partial=row.partial) for row in rows]
+
+
+def units_in_force_on(*, day: datetime.date) -> QuerySet[AdministrativeUnit]:
+    """The units valid on ``day`` (pre-2025 ones up to 30/6/2025, the current
+    ones from 1/7/2025)."""
+    return AdministrativeUnit.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+    )
+
+
+def communes_of_province(
+    *, code: str, generation: str = Generation.CURRENT
+) -> QuerySet[AdministrativeUnit]:
+    """The communes (xã, phường, thị trấn, đặc khu) of province ``code``."""
+    province = unit_get(generation=generation, code=code)
+    if province.level != Level.PROVINCE:
+        raise NotFound(f"Mã {code} không phải mã tỉnh, thành phố.")
+    return AdministrativeUnit.objects.filter(
+        generation=generation, level=Level.COMMUNE, province=province
+    ).order_by("code")
+
+
+def units_without_successor(*, level: str = Level.COMMUNE) -> QuerySet[AdministrativeUnit]:
+    """Pre-2025 units the conversion table does not map to any new unit (28
+    communes in the 2026-09 data). Districts were abolished, not converted."""
+    return AdministrativeUnit.objects.filter(
+        generation=Generation.LEGACY, level=level, successions_out__isnull=True
+    ).order_by("code")
+
+
+def units_without_predecessor(*, level: str = Level.COMMUNE) -> QuerySet[AdministrativeUnit]:
+    """Current units that no old unit maps to (the 5 island special zones)."""
+    return AdministrativeUnit.objects.filter(
+        generation=Generation.CURRENT, level=level, successions_in__isnull=True
+    ).order_by("code")
+
+
+def agency_search(
+    *, query: str = "", province_code: str | None = None, limit: int = 20
+) -> list[Agency]:
+    """Agencies by name (with or without diacritics) or by electronic
+    identifier; ``province_code`` is a current province code."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    agencies = Agency.objects.filter(is_active=True).select_related("area", "province")
+    if province_code is not None:
+        agencies = agencies.filter(province__code=province_code)
+    terms = search_terms(query)
+    if not terms:
+        return list(agencies.order_by("province__code", "kind", "name")[:limit])
+    phrase = " ".join(terms)
+    by_name = _words_filter("name_folded", terms)
+    return list(
+        agencies.filter(by_name | Q(e_identifier__iexact=query.strip()))
+        .annotate(rank=_rank("name_folded", fold(phrase)))
+        .order_by("rank", Length("name_folded"), "name")[:limit]
+    )
+
+
+def agencies_of_province(*, province: AdministrativeUnit) -> QuerySet[Agency]:
+    """The active agencies of ``province`` (its own and its communes')."""
+    return (
+        Agency.objects.filter(province=province, is_active=True)
+        .select_related("area")
+        .order_by("kind", "name")
+    )
