@@ -7,7 +7,7 @@ from motcua.accounts.models import ApiToken, Applicant, RoleAssignment, User
 class RoleInline(admin.TabularInline[RoleAssignment, User]):
     model = RoleAssignment
     extra = 0
-    raw_id_fields = ["agency"]
+    autocomplete_fields = ["agency"]
 
 
 @admin.register(User)
@@ -26,7 +26,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
     list_display = ["user", "role", "agency", "granted_at"]
     list_filter = ["role", "agency__kind"]
     search_fields = ["user__username", "user__full_name", "agency__name"]
-    raw_id_fields = ["user", "agency"]
+    autocomplete_fields = ["user", "agency"]
 
 
 @admin.register(Applicant)

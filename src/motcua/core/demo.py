@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from motcua.accounts.models import Applicant, ApplicantKind, Role, RoleAssignment, User
@@ -135,19 +136,23 @@ def load_demo() -> DemoReport:
         parent__isnull=True
     ).update(parent=committee)
 
+    # One hash for every demo account: hashing is slow on purpose.
+    password = make_password(DEMO_PASSWORD)
     staff_created = 0
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser(
-            username="admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống"
+        User.objects.create(
+            username="admin",
+            password=password,
+            full_name="Quản trị hệ thống",
+            is_staff=True,
+            is_superuser=True,
         )
         staff_created += 1
     agencies = {a.public_id: a for a in Agency.objects.filter(province=province)}
     for username, full_name, agency_id, roles in STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(
-                username=username, password=DEMO_PASSWORD, full_name=full_name
-            )
+            user = User.objects.create(username=username, password=password, full_name=full_name)
             staff_created += 1
         for role in roles:
             RoleAssignment.objects.get_or_create(user=user, agency=agencies[agency_id], role=role)
@@ -156,7 +161,7 @@ def load_demo() -> DemoReport:
     for username, name, number, kind in APPLICANTS:
         if User.objects.filter(username=username).exists():
             continue
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=name)
+        user = User.objects.create(username=username, password=password, full_name=name)
         Applicant.objects.create(
             kind=kind,
             user=user,

@@ -1,0 +1,48 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from motcua.accounts.models import Applicant, RoleAssignment, User
+from motcua.core.demo import DEMO_PASSWORD
+from motcua.units.models import Agency, AgencyKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_vinh_long_once(client):
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    text = out.getvalue()
+    assert "Tỉnh demo Vĩnh Long: 141 cơ quan mới" in text
+    assert "motcua.phukhuong" in text and DEMO_PASSWORD in text
+
+    vinh_long = Agency.objects.filter(province__code="86", province__generation="2025")
+    assert vinh_long.filter(kind=AgencyKind.COMMUNE_COMMITTEE).count() == 124
+    assert vinh_long.filter(kind=AgencyKind.DEPARTMENT).count() == 15
+    assert vinh_long.filter(kind=AgencyKind.PUBLIC_SERVICE_CENTRE).count() == 1
+    assert vinh_long.exclude(e_identifier__isnull=False).count() == 0
+    roles = RoleAssignment.objects.count()
+    users = User.objects.count()
+
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert "0 cơ quan mới, 0 cán bộ mới, 0 người nộp mới" in again.getvalue()
+    assert RoleAssignment.objects.count() == roles
+    assert User.objects.count() == users
+    assert Applicant.objects.filter(personal_id="086190001234").count() == 1
+
+    # Every role is represented, and a demo account signs in.
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == {
+        "one_stop_officer",
+        "specialist",
+        "leader",
+        "unit_admin",
+        "inspector",
+        "province_admin",
+    }
+    assert client.login(username="motcua.phukhuong", password=DEMO_PASSWORD)
+    page = client.get("/can-bo/").content.decode()
+    assert "Ủy ban nhân dân Phường Phú Khương" in page
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200
