@@ -422,6 +422,12 @@ class ConfiguredProcedureVersion(models.Model):
     eform = models.ForeignKey(
         EForm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    settings_digest = models.CharField(
+        max_length=64,
+        default="",
+        editable=False,
+        help_text=_("Dấu vân tay của cấu hình, để so sánh nhanh"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

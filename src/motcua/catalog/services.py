@@ -5,15 +5,17 @@ configured-procedure versions are never updated: a change makes a new row."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connection, models, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -548,26 +550,27 @@ class Settings:
     workflow_id: int | None
     eform_id: int | None
 
+    def digest(self) -> str:
+        days = None if self.processing_days is None else f"{self.processing_days.normalize():f}"
+        blob = json.dumps(
+            [
+                self.procedure_version_id,
+                days,
+                self.processing_unit,
+                list(self.channels),
+                [list(f) for f in self.fees],
+                self.workflow_id,
+                self.eform_id,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
     def fees_json(self) -> list[dict[str, Any]]:
         return [
             {"name": n, "amount_vnd": a, "note": note, "local": local}
             for n, a, note, local in self.fees
         ]
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Settings:
-        return cls(
-            procedure_version_id=row["procedure_version_id"],
-            processing_days=row["processing_days"],
-            processing_unit=row["processing_unit"],
-            channels=tuple(row["channels"]),
-            fees=tuple(
-                (f["name"], f["amount_vnd"], f.get("note", ""), bool(f.get("local")))
-                for f in row["fees"]
-            ),
-            workflow_id=row["workflow_id"],
-            eform_id=row["eform_id"],
-        )
 
 
 def _days(value: Any) -> Decimal | None:
@@ -696,19 +699,17 @@ def _new_version(configured_id: int, number: int, s: Settings) -> ConfiguredProc
         fees=s.fees_json(),
         workflow_id=s.workflow_id,
         eform_id=s.eform_id,
+        settings_digest=s.digest(),
     )
 
 
-def _point_to_latest(configured_ids: Sequence[int]) -> None:
+def _point_to_latest(configured: QuerySet[ConfiguredProcedure]) -> None:
     latest = (
         ConfiguredProcedureVersion.objects.filter(configured=OuterRef("pk"))
         .order_by("-number")
         .values("pk")[:1]
     )
-    for start in range(0, len(configured_ids), BATCH):
-        ConfiguredProcedure.objects.filter(pk__in=configured_ids[start : start + BATCH]).update(
-            current_version=Subquery(latest)
-        )
+    configured.update(current_version=Subquery(latest))
 
 
 def configured_procedure_configure(
@@ -784,7 +785,7 @@ def configured_procedure_configure(
         configured.local_workflow = workflow
         configured.save()
         current = configured.current_version
-        if current is not None and Settings.from_row(_version_row(current)) == settings:
+        if current is not None and current.settings_digest == settings.digest():
             result = current
         else:
             result = _new_version(configured.pk, (current.number if current else 0) + 1, settings)
@@ -799,18 +800,6 @@ def configured_procedure_configure(
             after=_configured_state(configured),
         )
     return result
-
-
-def _version_row(v: ConfiguredProcedureVersion) -> dict[str, Any]:
-    return {
-        "procedure_version_id": v.procedure_version_id,
-        "processing_days": v.processing_days,
-        "processing_unit": v.processing_unit,
-        "channels": v.channels,
-        "fees": v.fees,
-        "workflow_id": v.workflow_id,
-        "eform_id": v.eform_id,
-    }
 
 
 def _configured_state(c: ConfiguredProcedure) -> dict[str, Any]:
@@ -970,6 +959,11 @@ def standard_set_publish(*, actor: Actor, standard_set: StandardSet) -> PublishR
             errors=[{"message": p} for p in problems],
         )
     kind = LEVEL_AGENCY_KIND[StandardSetLevel(standard_set.level)]
+    scope = {
+        "agency__province_id": standard_set.province_id,
+        "agency__kind": kind,
+        "agency__is_active": True,
+    }
     agency_ids = list(
         Agency.objects.filter(province_id=standard_set.province_id, kind=kind, is_active=True)
         .order_by("pk")
@@ -983,7 +977,7 @@ def standard_set_publish(*, actor: Actor, standard_set: StandardSet) -> PublishR
             pk__in={i.workflow_id for i, _s in loaded}
             | set(
                 ConfiguredProcedure.objects.filter(
-                    agency_id__in=agency_ids, local_workflow__isnull=False
+                    local_workflow__isnull=False, **scope
                 ).values_list("local_workflow_id", flat=True)
             )
         )
@@ -991,96 +985,7 @@ def standard_set_publish(*, actor: Actor, standard_set: StandardSet) -> PublishR
     with transaction.atomic():
         locked = StandardSet.objects.select_for_update().get(pk=standard_set.pk)
         for item, stat in loaded:
-            existing: dict[int, dict[str, Any]] = {}
-            for start in range(0, len(agency_ids), BATCH):
-                for values in ConfiguredProcedure.objects.filter(
-                    procedure_id=stat.procedure_id, agency_id__in=agency_ids[start : start + BATCH]
-                ).values(
-                    "pk",
-                    "agency_id",
-                    "standard_set_id",
-                    "local_processing_days",
-                    "local_fees",
-                    "local_channels",
-                    "local_workflow_id",
-                    "current_version__number",
-                    "current_version__procedure_version_id",
-                    "current_version__processing_days",
-                    "current_version__processing_unit",
-                    "current_version__channels",
-                    "current_version__fees",
-                    "current_version__workflow_id",
-                    "current_version__eform_id",
-                ):
-                    existing[values["agency_id"]] = dict(values)
-            new_configured = [
-                ConfiguredProcedure(
-                    agency_id=agency_id, procedure_id=stat.procedure_id, standard_set_id=locked.pk
-                )
-                for agency_id in agency_ids
-                if agency_id not in existing
-            ]
-            created = ConfiguredProcedure.objects.bulk_create(new_configured, batch_size=BATCH)
-            report.created += len(created)
-            base = configuration_settings(
-                stat,
-                days=item.processing_days,
-                channels=item.channels or None,
-                fees=item.fees,
-                workflow_id=item.workflow_id,
-                eform_id=eform_ids.get(stat.procedure_id),
-            )
-            versions = [_new_version(c.pk, 1, base) for c in created]
-            touched = [c.pk for c in created]
-            dropped: list[ConfiguredProcedure] = []
-            relink: list[int] = []
-            for row in existing.values():
-                settings, kept, drop = _apply_overrides(stat, item, base, row, workflow_budget)
-                if kept:
-                    report.overrides_kept += 1
-                if drop:
-                    report.overrides_dropped += [
-                        f"{row['agency_id']}:{stat.code}: {message}" for message in drop.values()
-                    ]
-                    dropped.append(
-                        ConfiguredProcedure(
-                            pk=row["pk"],
-                            local_processing_days=None
-                            if "days" in drop
-                            else row["local_processing_days"],
-                            local_fees={} if "fees" in drop else row["local_fees"],
-                            local_channels=None if "channels" in drop else row["local_channels"],
-                        )
-                    )
-                if row["standard_set_id"] != locked.pk:
-                    relink.append(row["pk"])
-                current = (
-                    None
-                    if row["current_version__number"] is None
-                    else Settings.from_row(
-                        {k.removeprefix("current_version__"): v for k, v in row.items()}
-                    )
-                )
-                if current == settings:
-                    report.unchanged += 1
-                    continue
-                versions.append(
-                    _new_version(row["pk"], (row["current_version__number"] or 0) + 1, settings)
-                )
-                touched.append(row["pk"])
-            ConfiguredProcedureVersion.objects.bulk_create(versions, batch_size=BATCH)
-            report.new_versions += len(versions)
-            _point_to_latest(touched)
-            if dropped:
-                ConfiguredProcedure.objects.bulk_update(
-                    dropped,
-                    ["local_processing_days", "local_fees", "local_channels"],
-                    batch_size=BATCH,
-                )
-            for start in range(0, len(relink), BATCH):
-                ConfiguredProcedure.objects.filter(pk__in=relink[start : start + BATCH]).update(
-                    standard_set=locked
-                )
+            _publish_item(locked, item, stat, agency_ids, scope, eform_ids, workflow_budget, report)
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at"])
         _audit(
@@ -1096,6 +1001,182 @@ def standard_set_publish(*, actor: Actor, standard_set: StandardSet) -> PublishR
             },
         )
     return report
+
+
+_EXISTING_FIELDS = (
+    "pk",
+    "agency_id",
+    "standard_set_id",
+    "local_processing_days",
+    "local_fees",
+    "local_channels",
+    "local_workflow_id",
+    "current_version__number",
+    "current_version__settings_digest",
+)
+
+
+def _has_overrides(row: Mapping[str, Any]) -> bool:
+    return (
+        row["local_processing_days"] is not None
+        or bool(row["local_fees"])
+        or row["local_channels"] is not None
+        or row["local_workflow_id"] is not None
+    )
+
+
+class _FastInsert:
+    """``INSERT … VALUES`` by ``executemany`` for the few models a standard
+    set publication writes by the hundred thousand: Django's bulk_create
+    compiles every value of every row, which dominates at that size.
+    Values are prepared with each field's own ``get_db_prep_save`` so the
+    same code serves SQLite and PostgreSQL."""
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
+        meta = model._meta
+        self.fields = [meta.get_field(name) for name in fields]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(f.column)) for f in self.fields)  # type: ignore[union-attr]
+        marks = ", ".join(["%s"] * len(self.fields))
+        # identifiers come from the model's own metadata, values are parameters
+        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def prep(self, name: str, value: Any) -> Any:
+        field = next(f for f in self.fields if f.name == name)
+        return field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+
+    def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH * 5):
+                cursor.executemany(self.sql, rows[start : start + BATCH * 5])
+
+
+def _publish_item(
+    standard_set: StandardSet,
+    item: StandardSetItem,
+    stat: Statutory,
+    agency_ids: Sequence[int],
+    scope: Mapping[str, Any],
+    eform_ids: Mapping[int, int],
+    workflow_budget: Mapping[int, Decimal],
+    report: PublishReport,
+) -> None:
+    in_scope = ConfiguredProcedure.objects.filter(procedure_id=stat.procedure_id, **scope)
+    existing: dict[int, dict[str, Any]] = {
+        values["agency_id"]: dict(values) for values in in_scope.values(*_EXISTING_FIELDS)
+    }
+    base = configuration_settings(
+        stat,
+        days=item.processing_days,
+        channels=item.channels or None,
+        fees=item.fees,
+        workflow_id=item.workflow_id,
+        eform_id=eform_ids.get(stat.procedure_id),
+    )
+    base_key = base.digest()
+
+    # 1. configured procedures for agencies that have none yet
+    missing = [a for a in agency_ids if a not in existing]
+    if missing:
+        insert = _FastInsert(
+            ConfiguredProcedure,
+            ["public_id", "agency", "procedure", "standard_set", "local_fees", "is_active"],
+        )
+        ids = (
+            insert.prep("procedure", stat.procedure_id),
+            insert.prep("standard_set", standard_set.pk),
+        )
+        no_fees, active = insert.prep("local_fees", {}), insert.prep("is_active", True)
+        insert.run(
+            [
+                (insert.prep("public_id", uuid.uuid4()), agency_id, *ids, no_fees, active)
+                for agency_id in missing
+            ]
+        )
+        report.created += len(missing)
+    created = list(in_scope.filter(current_version__isnull=True).values_list("pk", flat=True))
+
+    # 2. the settings each agency ends up with; new versions where they changed
+    new_versions: list[tuple[int, int, Settings]] = [(pk, 1, base) for pk in created]
+    dropped: list[ConfiguredProcedure] = []
+    relink: list[int] = []
+    for row in existing.values():
+        if row["standard_set_id"] != standard_set.pk:
+            relink.append(row["pk"])
+        if _has_overrides(row):
+            settings, kept, drop = _apply_overrides(stat, item, base, row, workflow_budget)
+            report.overrides_kept += kept
+            if drop:
+                report.overrides_dropped += [
+                    f"{row['agency_id']}:{stat.code}: {message}" for message in drop.values()
+                ]
+                dropped.append(
+                    ConfiguredProcedure(
+                        pk=row["pk"],
+                        local_processing_days=None
+                        if "days" in drop
+                        else row["local_processing_days"],
+                        local_fees={} if "fees" in drop else row["local_fees"],
+                        local_channels=None if "channels" in drop else row["local_channels"],
+                    )
+                )
+            key = settings.digest()
+        else:
+            settings, key = base, base_key
+        current_number = row["current_version__number"]
+        if current_number is not None and row["current_version__settings_digest"] == key:
+            report.unchanged += 1
+            continue
+        new_versions.append((row["pk"], (current_number or 0) + 1, settings))
+
+    insert = _FastInsert(
+        ConfiguredProcedureVersion,
+        [
+            "public_id",
+            "configured",
+            "number",
+            "procedure_version",
+            "processing_days",
+            "processing_unit",
+            "channels",
+            "fees",
+            "workflow",
+            "eform",
+            "settings_digest",
+            "created_at",
+        ],
+    )
+    prepared: dict[int, tuple[Any, ...]] = {}
+    now = insert.prep("created_at", timezone.now())
+    rows = []
+    for configured_id, number, settings in new_versions:
+        values = prepared.get(id(settings))
+        if values is None:
+            values = prepared[id(settings)] = (
+                insert.prep("procedure_version", settings.procedure_version_id),
+                insert.prep("processing_days", settings.processing_days),
+                insert.prep("processing_unit", settings.processing_unit),
+                insert.prep("channels", list(settings.channels)),
+                insert.prep("fees", settings.fees_json()),
+                insert.prep("workflow", settings.workflow_id),
+                insert.prep("eform", settings.eform_id),
+                settings.digest(),
+            )
+        rows.append((insert.prep("public_id", uuid.uuid4()), configured_id, number, *values, now))
+    insert.run(rows)
+    report.new_versions += len(rows)
+    if new_versions:
+        _point_to_latest(in_scope)
+    if dropped:
+        ConfiguredProcedure.objects.bulk_update(
+            dropped,
+            ["local_processing_days", "local_fees", "local_channels"],
+            batch_size=BATCH,
+        )
+    for start in range(0, len(relink), BATCH):
+        ConfiguredProcedure.objects.filter(pk__in=relink[start : start + BATCH]).update(
+            standard_set=standard_set
+        )
 
 
 def _apply_overrides(

@@ -32,3 +32,8 @@ def current_version(code: str) -> ProcedureVersion:
     version = Procedure.objects.get(code=code).current_version
     assert version is not None
     return version
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
