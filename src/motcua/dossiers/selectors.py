@@ -45,6 +45,21 @@ def _not_found() -> NotFound:
     return NotFound(_("Không tìm thấy hồ sơ."), code="dossier_not_found")
 
 
+#: Large catalogue columns a dossier read never needs.
+_DEFERRED = tuple(
+    f"configured_procedure_version__procedure_version__{name}"
+    for name in (
+        "search_text",
+        "processing_note",
+        "fees_note",
+        "result",
+        "legal_basis",
+        "sources",
+        "agency_text",
+    )
+)
+
+
 def _dossiers() -> QuerySet[Dossier]:
     return Dossier.objects.select_related(
         "applicant",
@@ -54,7 +69,7 @@ def _dossiers() -> QuerySet[Dossier]:
         "holder_user",
         "configured_procedure_version__workflow",
         "configured_procedure_version__procedure_version",
-    )
+    ).defer(*_DEFERRED)
 
 
 def can_see(*, user: User, dossier: Dossier) -> bool:
@@ -78,7 +93,7 @@ def _log(dossier: Dossier, user: User | None, channel: str) -> None:
 
 def dossier_get_for_user(*, user: User, code: str, channel: str = AccessChannel.API) -> Dossier:
     """The dossier ``code`` if ``user`` may see it (the read is logged)."""
-    dossier = _dossiers().filter(code=code).first()
+    dossier = next(iter(_dossiers().filter(code=code)[:1]), None)
     if dossier is None or not can_see(user=user, dossier=dossier):
         raise _not_found()
     _log(dossier, user, channel)
@@ -174,24 +189,55 @@ def _factor_ok(dossier: Dossier, factor: str) -> bool:
     return len(ident) >= 4 and hmac.compare_digest(ident[-4:].encode(), factor.encode())
 
 
+_TRACKING_FIELDS = (
+    "code",
+    "state",
+    "national_status",
+    "submitted_at",
+    "accepted_at",
+    "first_appointment_at",
+    "appointment_at",
+    "finished_at",
+    "tracking_token",
+    "applicant__personal_id",
+    "applicant__tax_code",
+    "holder_agency__name",
+    "configured_procedure_version__workflow__definition",
+    "configured_procedure_version__procedure_version__name",
+)
+_EVENT_FIELDS = (
+    "seq",
+    "action",
+    "from_state",
+    "to_state",
+    "from_step",
+    "to_step",
+    "at",
+    "working_seconds",
+    "payload",
+)
+
+
 def dossier_track(*, code: str, factor: str) -> Tracking:
     """Public tracking by code plus the last four digits of the applicant's
     personal ID (or tax code), or the dossier's tracking token. Shows the
     state, holding unit, per-step budget against time used and the timeline:
     no personal data."""
-    dossier = (
+    rows = (
         Dossier.objects.select_related(
             "applicant",
             "holder_agency",
             "configured_procedure_version__workflow",
             "configured_procedure_version__procedure_version",
         )
-        .filter(code=code)
-        .first()
+        .only(*_TRACKING_FIELDS)
+        .filter(code=code)[:1]
     )
-    if dossier is None or not _factor_ok(dossier, factor):
+    found = next(iter(rows), None)
+    if found is None or not _factor_ok(found, factor):
         raise _not_found()
-    events = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq"))
+    events = list(DossierEvent.objects.filter(dossier=found).only(*_EVENT_FIELDS).order_by("seq"))
+    dossier = found
     _log(dossier, None, AccessChannel.TRACKING)
     snapshot = replay(events)
     cpv = dossier.configured_procedure_version

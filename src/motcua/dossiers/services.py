@@ -491,6 +491,10 @@ def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -
         )
 
 
+def _by_key(actor: User, key: str) -> Dossier | None:
+    return next(iter(Dossier.objects.filter(submitted_by=actor, idempotency_key=key)[:1]), None)
+
+
 def dossier_submit(
     *,
     actor: User,
@@ -514,9 +518,7 @@ def dossier_submit(
     ``idempotency_key`` by the same ``actor`` returns the first dossier."""
     now = _now(now)
     if idempotency_key:
-        existing = Dossier.objects.filter(
-            submitted_by=actor, idempotency_key=idempotency_key
-        ).first()
+        existing = _by_key(actor, idempotency_key)
         if existing is not None:
             return existing
     cpv = procedure.current_version
@@ -633,9 +635,7 @@ def dossier_submit(
                 )
     except IntegrityError:
         if idempotency_key:
-            existing = Dossier.objects.filter(
-                submitted_by=actor, idempotency_key=idempotency_key
-            ).first()
+            existing = _by_key(actor, idempotency_key)
             if existing is not None:
                 return existing
         raise
