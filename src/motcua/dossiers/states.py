@@ -12,9 +12,12 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class State(models.TextChoices):
@@ -68,6 +71,20 @@ def national_status(state: str, *, last_action: str) -> int | None:
     if state == State.PROCESSING and last_action in _ACCEPTING_ACTIONS:
         return 2
     return _NATIONAL[state]
+
+
+def timeliness(*, finished_at: datetime.datetime, appointment_at: datetime.datetime | None) -> str:
+    """``early``, ``on_time`` or ``late`` (domain.md §2): the local *dates*
+    of the finish and of the appointment are compared; no appointment counts
+    as on time. Reports judge against the first appointment and show the
+    re-scheduled one beside it."""
+    if appointment_at is None:
+        return "on_time"
+    finished = finished_at.astimezone(LOCAL_TZ).date()
+    due = appointment_at.astimezone(LOCAL_TZ).date()
+    if finished < due:
+        return "early"
+    return "on_time" if finished == due else "late"
 
 
 # --------------------------------------------------------------------- replay
