@@ -79,6 +79,8 @@ class ActionIn(Schema):
     holder_user: uuid.UUID | None = None
     form_data: dict[str, Any] | None = None
     received_by: str = ""
+    amount_vnd: int | None = None
+    reference: str = ""
 
 
 class EventOut(Schema):
@@ -287,6 +289,10 @@ def _action_kwargs(action: str, body: ActionIn) -> dict[str, Any]:
         if holder is None:
             raise DomainError("Không tìm thấy người được giao.", code="holder_not_eligible")
         return {"holder_user": holder, "reason": body.reason}
+    if action == "ask_to_pay":
+        return {"amount_vnd": body.amount_vnd or 0, "reason": body.reason}
+    if action == "pay":
+        return {"reference": body.reference}
     if action in ("stop", "withdraw"):
         return {"reason": body.reason}
     if action == "hand_over":

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "decide": _l("Có kết quả giải quyết"),
     "ask_to_supplement": _l("Yêu cầu bổ sung hồ sơ"),
     "supplement": _l("Bổ sung hồ sơ"),
+    "ask_to_pay": _l("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    "pay": _l("Hoàn thành nghĩa vụ tài chính"),
     "apologise": _l("Xin lỗi và hẹn lại ngày trả kết quả"),
     "reassign": _l("Giao lại người xử lý"),
     "stop": _l("Dừng xử lý"),

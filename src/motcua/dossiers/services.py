@@ -105,6 +105,14 @@ def _working_seconds(dossier: Dossier, start: datetime.datetime, end: datetime.d
     return int(delta.total_seconds())
 
 
+def _add_seconds(
+    province_code: str | None, start: datetime.datetime, seconds: int
+) -> datetime.datetime:
+    return calendar.add_working_time(
+        start=start, duration=datetime.timedelta(seconds=seconds), province_code=province_code
+    )
+
+
 def _add_hours(
     province_code: str | None, start: datetime.datetime, hours: Decimal | int
 ) -> datetime.datetime:
@@ -930,6 +938,47 @@ def dossier_ask_to_supplement(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+def _resume(
+    dossier: Dossier,
+    *,
+    action: str,
+    reason: str,
+    actor_role: str,
+    payload: dict[str, Any],
+    fields: dict[str, Any],
+    now: datetime.datetime,
+) -> _Change:
+    """Leave a pause: the appointment and the open step's deadline move by
+    the working time the pause lasted (whole seconds)."""
+    started = (
+        PauseInterval.objects.filter(dossier=dossier, ended_at__isnull=True)
+        .values_list("started_at", flat=True)
+        .first()
+    ) or dossier.last_event_at
+    assert started is not None
+    paused = max(_working_seconds(dossier, started, now), 0)
+    province = _province(dossier)
+    appointment = None
+    step_due = dossier.due_at
+    if paused:
+        if dossier.appointment_at is not None:
+            new = _add_seconds(province, dossier.appointment_at, paused)
+            appointment = (new, reason, False)
+        if step_due is not None:
+            step_due = _add_seconds(province, step_due, paused)
+    return _Change(
+        action=action,
+        to_state=State.PROCESSING,
+        actor_role=actor_role,
+        payload={"paused_seconds": paused, **payload},
+        fields=fields,
+        appointment=appointment,
+        step_due_at=step_due if paused else None,
+        due_at=step_due,
+        set_due=bool(paused),
+    )
+
+
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -945,36 +994,73 @@ def dossier_supplement(
     if dossier.state != State.SUPPLEMENTING:
         raise _not_allowed(dossier, "supplement")
     _require_applicant(dossier, actor)
-    assert dossier.last_event_at is not None
-    paused = max(_working_seconds(dossier, dossier.last_event_at, now), 0)
     fields: dict[str, Any] = {}
     if form_data is not None:
         _check_form(dossier.configured_procedure_version, form_data)
         fields["form_data"] = dict(form_data)
-    province = _province(dossier)
-    appointment = None
-    step_due = dossier.due_at
-    if paused:
-        if dossier.appointment_at is not None:
-            new = _add_hours(province, dossier.appointment_at, Decimal(paused) / 3600)
-            appointment = (new, _("Tạm dừng để bổ sung hồ sơ"), False)
-        if step_due is not None:
-            step_due = _add_hours(province, step_due, Decimal(paused) / 3600)
-    change = _Change(
+    change = _resume(
+        dossier,
         action="supplement",
-        to_state=State.PROCESSING,
+        reason=_("Tạm dừng để bổ sung hồ sơ"),
         actor_role=APPLICANT_ROLE,
-        payload={
-            "paused_seconds": paused,
-            "note": note.strip(),
-            "form_changed": form_data is not None,
-        },
+        payload={"note": note.strip(), "form_changed": form_data is not None},
         fields=fields,
-        appointment=appointment,
-        step_due_at=step_due if paused else None,
-        due_at=step_due,
-        set_due=bool(paused),
-        working_seconds=paused,
+        now=now,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_ask_to_pay(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    amount_vnd: int,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The holder asks the applicant to meet a financial obligation (fees,
+    taxes); the clock pauses until it is paid."""
+    now = _now(now)
+    if dossier.state != State.PROCESSING:
+        raise _not_allowed(dossier, "ask_to_pay")
+    role = _require_holder(dossier, actor)
+    if amount_vnd <= 0:
+        raise DomainError(_("Số tiền phải lớn hơn 0."), code="amount_invalid")
+    change = _Change(
+        action="ask_to_pay",
+        to_state=State.AWAITING_PAYMENT,
+        actor_role=role,
+        actor_agency=dossier.holder_agency,
+        payload={"amount_vnd": amount_vnd, "reason": _reasons([reason])[0]},
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_pay(
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    expected_version: int,
+    reference: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The obligation is met: by the applicant, or by a payment gateway's
+    confirmation (``actor=None``, called only by the payment plugin).
+    Processing resumes; the appointment moves by the paused working time."""
+    now = _now(now)
+    if dossier.state != State.AWAITING_PAYMENT:
+        raise _not_allowed(dossier, "pay")
+    if actor is not None:
+        _require_applicant(dossier, actor)
+    change = _resume(
+        dossier,
+        action="pay",
+        reason=_("Tạm dừng chờ thực hiện nghĩa vụ tài chính"),
+        actor_role=APPLICANT_ROLE if actor is not None else "payment_gateway",
+        payload={"reference": reference.strip()},
+        fields={},
+        now=now,
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
@@ -1135,6 +1221,8 @@ ACTIONS: dict[str, Callable[..., Dossier]] = {
     "decide": dossier_decide,
     "ask_to_supplement": dossier_ask_to_supplement,
     "supplement": dossier_supplement,
+    "ask_to_pay": dossier_ask_to_pay,
+    "pay": dossier_pay,
     "apologise": dossier_apologise,
     "reassign": dossier_reassign,
     "stop": dossier_stop,

@@ -529,3 +529,49 @@ def test_idempotent_submit(
     assert Dossier.objects.count() == 1 and DossierEvent.objects.count() == 1
     other = submit(p, procedure, applicant, idempotency_key="abc-124")
     assert other.code.endswith("-0002")
+
+
+def test_payment_pauses_the_clock_and_a_gateway_may_confirm(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+) -> None:
+    p = personas
+    d = accepted(p, procedure, applicant)
+    d = services.dossier_forward(
+        dossier=d, actor=p.officer, expected_version=2, now=local(2026, 3, 2, 10)
+    )
+    old = d.appointment_at
+    assert old is not None
+    with pytest.raises(DomainError) as err:
+        services.dossier_ask_to_pay(
+            dossier=d, actor=p.specialist, expected_version=3, amount_vnd=0, reason="Lệ phí"
+        )
+    assert err.value.code == "amount_invalid"
+    asked = local(2026, 3, 2, 10, 20)
+    d = services.dossier_ask_to_pay(
+        dossier=d,
+        actor=p.specialist,
+        expected_version=3,
+        amount_vnd=8000,
+        reason="Lệ phí cấp bản sao",
+        now=asked,
+    )
+    assert d.state == State.AWAITING_PAYMENT and d.national_status == 6
+    # An apology during the pause does not shorten the pause.
+    d = services.dossier_apologise(
+        dossier=d,
+        actor=p.specialist,
+        expected_version=4,
+        new_appointment=local(2026, 3, 9, 9),
+        reason="Chờ xác minh",
+        now=local(2026, 3, 2, 15, 7),
+    )
+    paid = local(2026, 3, 3, 9, 13)
+    d = services.dossier_pay(dossier=d, actor=None, expected_version=5, reference="GD-1", now=paid)
+    assert d.state == State.PROCESSING and d.national_status == 4
+    paused = working_time_between(start=asked, end=paid)
+    assert d.appointment_at is not None
+    assert working_time_between(start=local(2026, 3, 9, 9), end=d.appointment_at) == paused
+    event = DossierEvent.objects.get(dossier=d, seq=6)
+    assert event.actor is None and event.actor_role == "payment_gateway"
+    assert event.payload["paused_seconds"] == paused.total_seconds()
+    assert_replay_matches(d)
