@@ -11,7 +11,16 @@ from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
-from motcua.catalog.models import Channel, DocumentMode, ImplementingLevel, OnlineLevel, TimeUnit
+from motcua.catalog.models import (
+    Channel,
+    DocumentMode,
+    Fee,
+    ImplementingLevel,
+    OnlineLevel,
+    Procedure,
+    ProcedureVersion,
+    TimeUnit,
+)
 
 SCHEMA_VERSION = 1
 CALENDAR_DAYS_MARK = "tính theo ngày"
@@ -310,7 +319,36 @@ def _parse_procedure(raw: Any, index: int, errors: list[RowError]) -> ProcedureD
         fees=fees,
         documents=documents,
     )
+    for key, limit in _LIMITS.items():
+        value = getattr(data, key)
+        if len(value) > limit:
+            row.error(_SOURCE_NAMES.get(key, key), f"dài quá {limit} ký tự")
+    for i, parsed_fee in enumerate(fees):
+        if len(parsed_fee.name) > _FEE_NAME_LIMIT:
+            row.error(f"fees[{i}].name", f"dài quá {_FEE_NAME_LIMIT} ký tự")
+    if len(code) > _CODE_LIMIT:
+        row.error("code", f"dài quá {_CODE_LIMIT} ký tự")
     return data if len(errors) == start else None
+
+
+def _limit(model: Any, name: str) -> int:
+    return int(model._meta.get_field(name).max_length)
+
+
+_LIMITS = {
+    key: _limit(ProcedureVersion, field)
+    for key, field in {
+        "name": "name",
+        "short_name": "short_name",
+        "field": "field",
+        "ministry": "ministry",
+        "agency_text": "agency_text",
+        "announced_by": "announced_by",
+    }.items()
+}
+_SOURCE_NAMES = {"agency_text": "agency"}
+_FEE_NAME_LIMIT = _limit(Fee, "name")
+_CODE_LIMIT = _limit(Procedure, "code")
 
 
 def parse_catalog(payload: Any) -> tuple[list[ProcedureData], list[RowError]]:

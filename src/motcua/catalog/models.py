@@ -84,9 +84,9 @@ class ProcedureVersion(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    name = models.CharField(_("tên thủ tục"), max_length=500)
-    short_name = models.CharField(_("tên ngắn"), max_length=200)
-    field = models.CharField(_("lĩnh vực"), max_length=200)
+    name = models.CharField(_("tên thủ tục"), max_length=1000)
+    short_name = models.CharField(_("tên ngắn"), max_length=500)
+    field = models.CharField(_("lĩnh vực"), max_length=300)
     ministry = models.CharField(_("bộ, ngành công bố"), max_length=200, blank=True)
     level = models.CharField(_("cấp thực hiện chính"), max_length=10, choices=ImplementingLevel)
     levels = models.CharField(
@@ -94,12 +94,12 @@ class ProcedureVersion(models.Model):
         max_length=80,
         help_text=_("Danh sách cấp, dạng ,commune,province, để lọc nhanh"),
     )
-    agency_text = models.CharField(_("cơ quan thực hiện"), max_length=500, blank=True)
+    agency_text = models.CharField(_("cơ quan thực hiện"), max_length=1000, blank=True)
     processing_note = models.TextField(_("ghi chú thời hạn"), blank=True)
     fees_note = models.TextField(_("ghi chú phí, lệ phí, miễn giảm"), blank=True)
     result = models.TextField(_("kết quả thực hiện"), blank=True)
     legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
-    announced_by = models.CharField(_("quyết định công bố"), max_length=300, blank=True)
+    announced_by = models.CharField(_("quyết định công bố"), max_length=500, blank=True)
     online_level = models.CharField(
         _("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices
     )
@@ -162,7 +162,7 @@ class Fee(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     position = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(_("tên phí, lệ phí"), max_length=300)
+    name = models.CharField(_("tên phí, lệ phí"), max_length=500)
     channel = models.CharField(_("cách thức"), max_length=10, choices=Channel.choices, blank=True)
     amount_vnd = models.BigIntegerField(_("mức thu (đồng)"), null=True, blank=True)
     note = models.TextField(_("ghi chú, miễn giảm"), blank=True)

@@ -141,3 +141,13 @@ def test_bad_file_on_empty_database(sample, tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="JSON"):
         run_import(str(path))
+
+
+def test_too_long_value_is_a_row_error(sample):
+    sample["procedures"][2]["short_name"] = "x" * 600
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(actor=None, payload=sample)
+    assert info.value.errors == [
+        {"index": 2, "code": "1.004873", "field": "short_name", "message": "dài quá 500 ký tự"}
+    ]
+    assert Procedure.objects.count() == 0
