@@ -189,9 +189,9 @@ def child(label: str, n: int) -> None:
             try:
                 marks = ",".join("%s" for _ in tables)
                 cursor.execute(
-                    f"SELECT SUM(pgsize) FROM dbstat WHERE name IN ({marks}) "  # noqa: S608
-                    f"OR tbl_name IN ({marks})",
-                    tables + tables,
+                    "SELECT SUM(pgsize) FROM dbstat WHERE name IN "  # noqa: S608
+                    f"(SELECT name FROM sqlite_master WHERE tbl_name IN ({marks}))",
+                    tables,
                 )
                 total = int(cursor.fetchone()[0] or 0)  # type: ignore[index]
                 how = "dbstat, tables and indexes"
