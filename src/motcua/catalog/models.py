@@ -362,7 +362,10 @@ class ConfiguredProcedure(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(
-        "units.Agency", on_delete=models.PROTECT, related_name="configured_procedures"
+        "units.Agency",
+        on_delete=models.PROTECT,
+        related_name="configured_procedures",
+        db_index=False,  # the (agency, procedure) unique index covers it
     )
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="configured")
     standard_set = models.ForeignKey(
@@ -404,7 +407,10 @@ class ConfiguredProcedureVersion(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     configured = models.ForeignKey(
-        ConfiguredProcedure, on_delete=models.PROTECT, related_name="versions"
+        ConfiguredProcedure,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        db_index=False,  # the (configured, number) unique index covers it
     )
     number = models.PositiveIntegerField(_("phiên bản cấu hình"))
     procedure_version = models.ForeignKey(

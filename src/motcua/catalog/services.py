@@ -1041,6 +1041,11 @@ class _FastInsert:
         # identifiers come from the model's own metadata, values are parameters
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
+    def new_uuid(self) -> Any:
+        """A fresh UUID as the database stores it (hex text on SQLite)."""
+        value = uuid.uuid4()
+        return value.hex if connection.vendor == "sqlite" else value
+
     def prep(self, name: str, value: Any) -> Any:
         field = next(f for f in self.fields if f.name == name)
         return field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
@@ -1087,12 +1092,7 @@ def _publish_item(
             insert.prep("standard_set", standard_set.pk),
         )
         no_fees, active = insert.prep("local_fees", {}), insert.prep("is_active", True)
-        insert.run(
-            [
-                (insert.prep("public_id", uuid.uuid4()), agency_id, *ids, no_fees, active)
-                for agency_id in missing
-            ]
-        )
+        insert.run([(insert.new_uuid(), agency_id, *ids, no_fees, active) for agency_id in missing])
         report.created += len(missing)
     created = list(in_scope.filter(current_version__isnull=True).values_list("pk", flat=True))
 
@@ -1162,7 +1162,7 @@ def _publish_item(
                 insert.prep("eform", settings.eform_id),
                 settings.digest(),
             )
-        rows.append((insert.prep("public_id", uuid.uuid4()), configured_id, number, *values, now))
+        rows.append((insert.new_uuid(), configured_id, number, *values, now))
     insert.run(rows)
     report.new_versions += len(rows)
     if new_versions:
