@@ -124,3 +124,37 @@ def test_event_rows_cannot_be_saved_twice(
     event.payload = {"x": 1}
     with pytest.raises(RuntimeError):
         event.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idempotent_retries_race_to_one_dossier(
+    personas: Personas, procedure: ConfiguredProcedure
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…) for real concurrent writers")
+    applicant = Applicant.objects.get(user=personas.citizen)
+    workers = 6
+    results: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(workers)
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            d = _submit(personas, procedure, applicant, idempotency_key="retry-1")
+            results.append(d.code)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(set(results)) == 1 and len(results) == workers
+    assert Dossier.objects.count() == 1 and DossierEvent.objects.count() == 1
+    # The losers' numbers were given back with their rolled-back transactions.
+    assert DossierCounter.objects.get().value == 1
