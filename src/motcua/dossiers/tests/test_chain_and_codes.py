@@ -158,3 +158,14 @@ def test_idempotent_retries_race_to_one_dossier(
     assert Dossier.objects.count() == 1 and DossierEvent.objects.count() == 1
     # The losers' numbers were given back with their rolled-back transactions.
     assert DossierCounter.objects.get().value == 1
+
+
+def test_verify_dossier_events_detects_a_row_out_of_step_with_its_events(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+) -> None:
+    d = _submit(personas, procedure, applicant, now=local(2026, 3, 2, 8))
+    call_command("verify_dossier_events", stdout=StringIO())
+    Dossier.objects.filter(pk=d.pk).update(state="returned")
+    with pytest.raises(CommandError) as err:
+        call_command("verify_dossier_events", stdout=StringIO())
+    assert d.code in str(err.value) and "state" in str(err.value)
