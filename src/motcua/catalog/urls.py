@@ -6,4 +6,5 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.procedure_list, name="list"),
     path("<str:code>/", views.procedure_detail, name="detail"),
+    path("<str:code>/bieu-mau/", views.procedure_form, name="form"),
 ]

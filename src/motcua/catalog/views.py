@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog import selectors
+from motcua.catalog import eforms, selectors
 from motcua.catalog.models import Channel, ImplementingLevel, OnlineLevel
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency
@@ -93,6 +93,38 @@ def procedure_page(request: HttpRequest, code: str, *, now: datetime) -> HttpRes
         "estimate_channel": Channel(channel).label,
     }
     return render(request, "catalog/detail.html", context)
+
+
+def procedure_form(request: HttpRequest, code: str) -> HttpResponse:
+    """The procedure's e-form: fill it in and have it checked by the server
+    (submission itself belongs to the dossiers app)."""
+    try:
+        version = selectors.procedure_get(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    schema = selectors.procedure_published_eform(procedure=version.procedure)
+    if schema is None:
+        raise Http404(_("Thủ tục này chưa có biểu mẫu điện tử."))
+    data: dict[str, object] = {}
+    errors: eforms.Errors = {}
+    checked = False
+    if request.method == "POST":
+        data = eforms.data_from_post(schema, request.POST)
+        errors = eforms.validate(schema, data)
+        checked = True
+    return render(
+        request,
+        "catalog/form.html",
+        {
+            "version": version,
+            "schema": schema,
+            "data": data,
+            "errors": errors,
+            "checked": checked,
+            "error_count": sum(len(v) for v in errors.values()),
+        },
+        status=422 if errors else 200,
+    )
 
 
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -243,3 +243,39 @@ def test_admin_difference_report_page(commune_set, admin_client):
     page = admin_client.get(f"/admin/catalog/standardset/{commune_set.pk}/khac-biet/")
     assert page.status_code == 200
     assert "Tất cả đơn vị đều đúng bộ chuẩn" in page.content.decode()
+
+
+def test_admin_item_form_applies_the_rules(catalog, province):
+    from motcua.catalog.admin import StandardSetItemForm
+
+    version = current("1.004873")
+    form = StandardSetItemForm(
+        data={
+            "procedure_version": version.pk,
+            "channels": "[]",
+            "processing_days": "9",
+            "fees": "{}",
+        }
+    )
+    assert not form.is_valid()
+    assert "vượt quá thời hạn luật định" in str(form.errors)
+    ok = StandardSetItemForm(
+        data={
+            "procedure_version": version.pk,
+            "channels": '["online"]',
+            "processing_days": "2",
+            "fees": "{}",
+        }
+    )
+    assert ok.is_valid(), ok.errors
+
+
+def test_admin_publish_action(commune_set, admin_client):
+    response = admin_client.post(
+        "/admin/catalog/standardset/",
+        {"action": "publish", "_selected_action": [commune_set.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "10 đơn vị" in response.content.decode()
+    assert ConfiguredProcedure.objects.count() == 40

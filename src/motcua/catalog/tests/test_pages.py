@@ -98,3 +98,18 @@ def test_procedure_page_content(catalog, client):
     hdnd = client.get("/thu-tuc/2.000806/").content.decode()
     assert "Theo quy định của HĐND tỉnh" in hdnd
     assert client.get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_eform_page_validates_on_the_server(catalog, client, province):
+    from motcua.catalog.services import eforms_seed
+
+    eforms_seed(actor=None)
+    assert "/thu-tuc/1.001193/bieu-mau/" in client.get("/thu-tuc/1.001193/").content.decode()
+    page = client.get("/thu-tuc/1.001193/bieu-mau/")
+    assert page.status_code == 200
+    assert '<label for="f-tre-ho_ten">' in page.content.decode()
+    bad = client.post("/thu-tuc/1.001193/bieu-mau/", {"tre.ngay_sinh": "hôm qua"})
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    assert 'role="alert"' in html and "Vui lòng nhập họ, chữ đệm, tên." in html
+    assert client.get("/thu-tuc/1.000656/bieu-mau/").status_code == 404
