@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.calendar import services as calendar
@@ -93,16 +93,13 @@ def procedure_published_eform(*, procedure: ProcedureModel) -> dict[str, Any] | 
 def agencies_offering(*, province_code: str) -> QuerySet[Agency]:
     """Agencies of the province that offer at least one procedure (for the
     public catalogue's unit filter)."""
-    return (
-        Agency.objects.filter(
-            province__code=province_code,
-            province__generation=Generation.CURRENT,
-            is_active=True,
-            configured_procedures__is_active=True,
-        )
-        .distinct()
-        .order_by("name")
-    )
+    offers = ConfiguredProcedure.objects.filter(agency=OuterRef("pk"), is_active=True)
+    return Agency.objects.filter(
+        Exists(offers),
+        province__code=province_code,
+        province__generation=Generation.CURRENT,
+        is_active=True,
+    ).order_by("name")
 
 
 def agency_get(*, public_id: str) -> Agency:
