@@ -80,6 +80,9 @@ class ActionIn(Schema):
     form_data: dict[str, Any] | None = None
     received_by: str = ""
     amount_vnd: int | None = None
+    question: str = ""
+    answer: str = ""
+    branch: str | None = None
     reference: str = ""
 
 
@@ -274,6 +277,10 @@ def _action_kwargs(action: str, body: ActionIn) -> dict[str, Any]:
         return {"target": body.target, "via": body.via, "note": body.note}
     if action == "send_back":
         return {"target": body.target, "note": body.note}
+    if action == "consult":
+        return {"question": body.question, "target": body.target}
+    if action == "answer":
+        return {"answer": body.answer, "branch": body.branch}
     if action == "decide":
         return {"via": body.via, "note": body.note}
     if action == "ask_to_supplement":

@@ -271,10 +271,13 @@ class AppointmentChange(models.Model):
 
 class StepRun(models.Model):
     """One stay of a dossier in one workflow step: its budget deadline and
-    the working time it consumed (pauses excluded)."""
+    the working time it consumed (pauses excluded). A consultation opens a
+    parallel run (``parent_step`` set) that the consulted unit closes."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="step_runs")
     step_key = models.CharField(max_length=60)
+    #: For a consultation branch: the step that asked; blank on the main line.
+    parent_step = models.CharField(max_length=60, blank=True, default="")
     agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20)
     user = models.ForeignKey(

@@ -19,7 +19,13 @@ from motcua.accounts.models import RoleAssignment, User
 from motcua.accounts.selectors import agencies_for_user
 from motcua.catalog.workflows import parse_graph
 from motcua.core.errors import NotFound
-from motcua.dossiers.models import AccessChannel, Dossier, DossierAccessLog, DossierEvent
+from motcua.dossiers.models import (
+    AccessChannel,
+    Dossier,
+    DossierAccessLog,
+    DossierEvent,
+    StepRun,
+)
 from motcua.dossiers.states import QUEUE_STATES, State, replay
 
 ACTION_LABELS = {
@@ -30,6 +36,8 @@ ACTION_LABELS = {
     "refuse": _l("Từ chối tiếp nhận"),
     "forward": _l("Chuyển bước xử lý"),
     "send_back": _l("Trả lại bước trước"),
+    "consult": _l("Xin ý kiến đơn vị liên quan"),
+    "answer": _l("Trả lời xin ý kiến"),
     "decide": _l("Có kết quả giải quyết"),
     "ask_to_supplement": _l("Yêu cầu bổ sung hồ sơ"),
     "supplement": _l("Bổ sung hồ sơ"),
@@ -82,7 +90,8 @@ def can_see(*, user: User, dossier: Dossier) -> bool:
     agency_ids = {dossier.receiving_agency_id, dossier.processing_agency_id}
     if dossier.holder_agency_id is not None:
         agency_ids.add(dossier.holder_agency_id)
-    return agencies_for_user(user=user).filter(pk__in=agency_ids).exists()
+    consulted = StepRun.objects.filter(dossier=dossier).exclude(parent_step="").values("agency_id")
+    return agencies_for_user(user=user).filter(Q(pk__in=agency_ids) | Q(pk__in=consulted)).exists()
 
 
 def _log(dossier: Dossier, user: User | None, channel: str) -> None:
@@ -116,15 +125,30 @@ def dossier_events_for_user(
 
 def dossiers_held_by(*, user: User) -> QuerySet[Dossier]:
     """The officer's queue: open dossiers waiting on a role ``user`` holds in
-    the holding agency (and named to them, or to nobody), soonest due first."""
+    the holding agency (and named to them, or to nobody), or on an open
+    consultation of a unit where they hold the consulted role; soonest due
+    first."""
     holds = RoleAssignment.objects.filter(
         user=user, agency=OuterRef("holder_agency"), role=OuterRef("holder_role")
+    )
+    consulted = (
+        StepRun.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True)
+        .exclude(parent_step="")
+        .filter(
+            Exists(
+                RoleAssignment.objects.filter(
+                    user=user, agency=OuterRef("agency"), role=OuterRef("role")
+                )
+            )
+        )
     )
     return (
         _dossiers()
         .filter(state__in=sorted(QUEUE_STATES))
-        .filter(Exists(holds))
-        .filter(Q(holder_user__isnull=True) | Q(holder_user=user))
+        .filter(
+            (Exists(holds) & (Q(holder_user__isnull=True) | Q(holder_user=user)))
+            | Exists(consulted)
+        )
         .order_by(F("due_at").asc(nulls_last=True), "id")
     )
 

@@ -68,6 +68,8 @@ APPLICANT_ROLE = "applicant"
 
 _CHANNEL_TO_CATALOG = {Channel.ONLINE: "online", Channel.COUNTER: "in_person", Channel.POST: "post"}
 _CLOSED = TERMINAL_STATES | {State.RESULT_READY}
+#: Workflow actions that ``forward`` does not take (they have their own service).
+_NOT_FORWARD = frozenset({"send_back", "consult", "join"})
 _STEP_STATES = frozenset({State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT})
 
 
@@ -272,6 +274,8 @@ class _Change:
     step_user: User | None = None
     extra: Callable[[], None] | None = None
     working_seconds: int | None = None
+    branch_start: _StepStart | None = None
+    branch_end: str = ""
 
 
 def _build_event(
@@ -398,9 +402,11 @@ def _apply(
             raise _conflict()
         event.save(force_insert=True)
         if step_open:
-            run_update: dict[str, Any] = {}
+            open_runs = StepRun.objects.filter(dossier=dossier, ended_at__isnull=True)
             if from_state == State.PROCESSING and ws:
-                run_update["consumed_seconds"] = F("consumed_seconds") + ws
+                # The main step and any open consultation share the clock.
+                open_runs.update(consumed_seconds=F("consumed_seconds") + ws)
+            run_update: dict[str, Any] = {}
             if closing:
                 run_update["ended_at"] = now
             elif change.step_due_at is not None:
@@ -408,7 +414,23 @@ def _apply(
             if change.step_user is not None:
                 run_update["user"] = change.step_user
             if run_update:
-                StepRun.objects.filter(dossier=dossier, ended_at__isnull=True).update(**run_update)
+                open_runs.filter(parent_step="").update(**run_update)
+            if change.to_state in _CLOSED:
+                open_runs.exclude(parent_step="").update(ended_at=now)
+        if change.branch_end:
+            StepRun.objects.filter(
+                dossier=dossier, ended_at__isnull=True, step_key=change.branch_end
+            ).exclude(parent_step="").update(ended_at=now)
+        if change.branch_start is not None:
+            StepRun.objects.create(
+                dossier=dossier,
+                step_key=change.branch_start.step.key,
+                parent_step=from_step,
+                agency=change.branch_start.agency,
+                role=change.branch_start.step.role,
+                started_at=now,
+                due_at=change.branch_start.due_at,
+            )
         if change.start is not None and change.to_state == State.PROCESSING:
             StepRun.objects.create(
                 dossier=dossier,
@@ -804,6 +826,11 @@ def _move(
             code="target_required",
         )
     role = _require_holder(dossier, actor)
+    if _open_branches(dossier):
+        raise DomainError(
+            _("Đang chờ ý kiến của đơn vị được xin ý kiến; chưa thể chuyển bước."),
+            code="consultation_pending",
+        )
     move = moves[0]
     payload: dict[str, Any] = {"via": move.action}
     if note.strip():
@@ -852,7 +879,7 @@ def dossier_forward(
         actor=actor,
         expected_version=expected_version,
         verb="forward",
-        allowed=lambda action, tgt: action != "send_back" and tgt != END,
+        allowed=lambda action, tgt: action not in _NOT_FORWARD and tgt != END,
         target=target,
         via=via,
         note=note,
@@ -1210,6 +1237,104 @@ def dossier_withdraw(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+# ------------------------------------------------------------ consultation
+
+
+def _open_branches(dossier: Dossier) -> list[StepRun]:
+    return list(
+        StepRun.objects.filter(dossier=dossier, ended_at__isnull=True)
+        .exclude(parent_step="")
+        .select_related("agency")
+    )
+
+
+def dossier_consult(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    question: str,
+    target: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The holder asks another unit for its opinion along a ``consult``
+    transition: a parallel branch opens with its own budget; the dossier
+    stays at the current step, which cannot move on until every branch is
+    answered."""
+    now = _now(now)
+    if dossier.state != State.PROCESSING:
+        raise _not_allowed(dossier, "consult")
+    graph = workflow_graph(dossier.configured_procedure_version)
+    moves = [
+        t
+        for t in graph.transitions
+        if t.source == dossier.current_step
+        and t.action == "consult"
+        and t.target != END
+        and (target is None or t.target == target)
+    ]
+    if not moves:
+        raise DomainError(
+            _("Quy trình không cho phép xin ý kiến từ bước hiện tại."), code="action_not_allowed"
+        )
+    if len({t.target for t in moves}) > 1:
+        raise DomainError(
+            _("Có nhiều đơn vị có thể xin ý kiến; vui lòng chọn một bước."),
+            code="target_required",
+        )
+    role = _require_holder(dossier, actor)
+    text = _reasons([question], code="question_required")[0]
+    step = _step(graph, moves[0].target)
+    if any(run.step_key == step.key for run in _open_branches(dossier)):
+        raise DomainError(
+            _("Đang chờ ý kiến của bước “%(step)s”.") % {"step": step.name},
+            code="consultation_pending",
+        )
+    due = _add_hours(_province(dossier), now, step.budget_hours)
+    change = _Change(
+        action="consult",
+        to_state=State.PROCESSING,
+        actor_role=role,
+        actor_agency=dossier.holder_agency,
+        payload={"branch": step.key, "branch_due_at": moment_text(due), "question": text},
+        branch_start=_StepStart(step=step, agency=_step_agency(dossier, step), due_at=due),
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
+def dossier_answer(
+    *,
+    dossier: Dossier,
+    actor: User,
+    expected_version: int,
+    answer: str,
+    branch: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The consulted unit answers; its branch closes (the join)."""
+    now = _now(now)
+    if dossier.state not in _STEP_STATES:
+        raise _not_allowed(dossier, "answer")
+    runs = [r for r in _open_branches(dossier) if branch is None or r.step_key == branch]
+    if not runs:
+        raise DomainError(
+            _("Hồ sơ không có yêu cầu xin ý kiến nào đang chờ trả lời."), code="action_not_allowed"
+        )
+    mine = [r for r in runs if user_has_role(user=actor, agency=r.agency, roles=[r.role])]
+    if not mine:
+        raise PermissionDenied(_("Bạn không thuộc đơn vị được xin ý kiến."), code="not_step_holder")
+    run = mine[0]
+    change = _Change(
+        action="answer",
+        to_state=dossier.state,
+        actor_role=run.role,
+        actor_agency=run.agency,
+        payload={"branch": run.step_key, "answer": _reasons([answer], code="answer_required")[0]},
+        branch_end=run.step_key,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
 #: The actions the API exposes, by name.
 ACTIONS: dict[str, Callable[..., Dossier]] = {
     "accept": dossier_accept,
@@ -1218,6 +1343,8 @@ ACTIONS: dict[str, Callable[..., Dossier]] = {
     "refuse": dossier_refuse,
     "forward": dossier_forward,
     "send_back": dossier_send_back,
+    "consult": dossier_consult,
+    "answer": dossier_answer,
     "decide": dossier_decide,
     "ask_to_supplement": dossier_ask_to_supplement,
     "supplement": dossier_supplement,

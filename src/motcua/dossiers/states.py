@@ -111,6 +111,7 @@ class StepClock:
     due_at: datetime.datetime | None
     ended_at: datetime.datetime | None = None
     consumed_seconds: int = 0
+    parent_step: str = ""  # set on a consultation branch
 
 
 @dataclass
@@ -166,6 +167,7 @@ def replay(events: Iterable[EventLike]) -> DossierSnapshot:
     two events in ``working_seconds``, so replay needs no calendar."""
     snap = DossierSnapshot()
     open_step: StepClock | None = None
+    branches: dict[str, StepClock] = {}
     for event in events:
         payload: Mapping[str, Any] = event.payload or {}
         if snap.version and event.seq != snap.version + 1:
@@ -173,8 +175,10 @@ def replay(events: Iterable[EventLike]) -> DossierSnapshot:
         if event.from_state != snap.state:
             raise ValueError(f"event {event.seq} starts from {event.from_state}, not {snap.state}")
         # The clock of the open step runs only while the dossier is processing.
-        if open_step is not None and event.from_state == State.PROCESSING:
-            open_step.consumed_seconds += event.working_seconds
+        if event.from_state == State.PROCESSING:
+            for clock in [open_step, *branches.values()]:
+                if clock is not None:
+                    clock.consumed_seconds += event.working_seconds
 
         if "appointment_at" in payload:
             new = parse_moment(payload["appointment_at"])
@@ -205,6 +209,23 @@ def replay(events: Iterable[EventLike]) -> DossierSnapshot:
             and event.to_state not in PAUSE_RECORDED_STATES
         ):
             snap.pauses[-1].ended_at = event.at
+
+        # Consultation branches.
+        if event.action == "consult" and "branch" in payload:
+            clock = StepClock(
+                step_key=str(payload["branch"]),
+                started_at=event.at,
+                due_at=parse_moment(payload.get("branch_due_at")),
+                parent_step=event.from_step,
+            )
+            branches[clock.step_key] = clock
+            snap.steps.append(clock)
+        if event.action == "answer" and "branch" in payload:
+            branches.pop(str(payload["branch"])).ended_at = event.at
+        if event.to_state in _CLOSED:
+            for clock in branches.values():
+                clock.ended_at = event.at
+            branches.clear()
 
         # Steps.
         if open_step is not None and (

@@ -64,8 +64,12 @@ def assert_replay_matches(d: Dossier) -> None:
     ]
     runs = list(StepRun.objects.filter(dossier=d).order_by("started_at", "id"))
     assert [
-        (s.step_key, s.started_at, s.due_at, s.ended_at, s.consumed_seconds) for s in snap.steps
-    ] == [(r.step_key, r.started_at, r.due_at, r.ended_at, r.consumed_seconds) for r in runs]
+        (s.step_key, s.parent_step, s.started_at, s.due_at, s.ended_at, s.consumed_seconds)
+        for s in snap.steps
+    ] == [
+        (r.step_key, r.parent_step, r.started_at, r.due_at, r.ended_at, r.consumed_seconds)
+        for r in runs
+    ]
     pauses = list(PauseInterval.objects.filter(dossier=d).order_by("started_at"))
     assert [(x.kind, x.started_at, x.ended_at) for x in snap.pauses] == [
         (x.kind, x.started_at, x.ended_at) for x in pauses
@@ -574,4 +578,90 @@ def test_payment_pauses_the_clock_and_a_gateway_may_confirm(
     event = DossierEvent.objects.get(dossier=d, seq=6)
     assert event.actor is None and event.actor_role == "payment_gateway"
     assert event.payload["paused_seconds"] == paused.total_seconds()
+    assert_replay_matches(d)
+
+
+def test_consultation_opens_a_parallel_branch(personas: Personas, applicant: Applicant) -> None:
+    from motcua.accounts.models import Role
+    from motcua.core.testing import make_staff
+    from motcua.dossiers import selectors
+    from motcua.dossiers.tests.factories import THREE_STEPS, make_procedure
+
+    p = personas
+    b = p.place.agency_b
+    consulted_specialist = make_staff("chuyenvien_b", (b, Role.SPECIALIST))
+    definition = {
+        "start": "reception",
+        "steps": [
+            *THREE_STEPS["steps"],
+            {
+                "key": "opinion",
+                "name": "Ý kiến phường Tây Sơn",
+                "role": "specialist",
+                "holder": f"agency:{b.public_id}",
+                "budget_hours": 8,
+            },
+        ],
+        "transitions": [
+            *THREE_STEPS["transitions"],
+            {"from": "specialist", "action": "consult", "to": "opinion"},
+            {"from": "opinion", "action": "join", "to": "specialist"},
+        ],
+    }
+    procedure = make_procedure(p.place.agency_a, definition=definition)
+    d = accepted(p, procedure, applicant)
+    d = services.dossier_forward(
+        dossier=d, actor=p.officer, expected_version=2, now=local(2026, 3, 2, 10)
+    )
+    # forward does not take the consult transition.
+    assert d.current_step == "specialist"
+    with pytest.raises(DomainError) as err:
+        services.dossier_consult(
+            dossier=d,
+            actor=consulted_specialist,
+            expected_version=3,
+            question="?",
+            now=local(2026, 3, 2, 11),
+        )
+    assert err.value.code == "not_step_holder"
+    d = services.dossier_consult(
+        dossier=d,
+        actor=p.specialist,
+        expected_version=3,
+        question="Xác nhận nơi cư trú của người nộp",
+        now=local(2026, 3, 2, 11),
+    )
+    assert d.current_step == "specialist" and d.holder_agency == p.place.agency_a
+    branch = StepRun.objects.get(dossier=d, parent_step="specialist")
+    assert (branch.step_key, branch.agency, branch.due_at) == (
+        "opinion",
+        b,
+        local(2026, 3, 3, 11),
+    )
+    # The consulted unit sees it and finds it in its queue.
+    assert selectors.dossier_get_for_user(user=consulted_specialist, code=d.code).pk == d.pk
+    assert [x.code for x in selectors.dossiers_held_by(user=consulted_specialist)] == [d.code]
+    with pytest.raises(DomainError) as err:
+        services.dossier_forward(
+            dossier=d, actor=p.specialist, expected_version=4, now=local(2026, 3, 2, 14)
+        )
+    assert err.value.code == "consultation_pending"
+    with pytest.raises(DomainError) as err:
+        services.dossier_answer(dossier=d, actor=p.specialist, expected_version=4, answer="x")
+    assert err.value.code == "not_step_holder"
+    d = services.dossier_answer(
+        dossier=d,
+        actor=consulted_specialist,
+        expected_version=4,
+        answer="Người nộp cư trú tại địa bàn",
+        now=local(2026, 3, 3, 9),
+    )
+    branch.refresh_from_db()
+    assert branch.ended_at == local(2026, 3, 3, 9)
+    assert branch.consumed_seconds == 6 * 3600  # Mon 11:00 → Tue 09:00
+    d = services.dossier_forward(
+        dossier=d, actor=p.specialist, expected_version=5, now=local(2026, 3, 3, 10)
+    )
+    assert d.current_step == "leader"
+    assert StepRun.objects.get(dossier=d, step_key="specialist").consumed_seconds == 8 * 3600
     assert_replay_matches(d)
