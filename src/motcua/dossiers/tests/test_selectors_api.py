@@ -242,3 +242,33 @@ def test_admin_is_read_only_and_logged(
     assert resp.status_code == 200
     assert DossierAccessLog.objects.filter(dossier=d, channel="admin", user=root).exists()
     assert client.get("/admin/dossiers/dossier/add/").status_code == 403
+
+
+def test_api_applicant_actions(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant, client: Any
+) -> None:
+    p = personas
+    d = _submit(p, procedure, applicant)
+    citizen, officer = bearer(p.citizen), bearer(p.officer)
+    accept = post(client, f"{URL}/{d.code}/actions/accept", {"expected_version": 1}, citizen)
+    assert_problem(accept, status=403, code="not_one_stop_officer")
+    post(client, f"{URL}/{d.code}/actions/accept", {"expected_version": 1}, officer)
+    post(client, f"{URL}/{d.code}/actions/forward", {"expected_version": 2}, officer)
+    ask = post(
+        client,
+        f"{URL}/{d.code}/actions/ask_to_supplement",
+        {"expected_version": 3, "reason": "Thiếu giấy tờ", "items": ["Bản sao CCCD"]},
+        bearer(p.specialist),
+    )
+    assert ask.status_code == 200 and ask.json()["national_status"] == 5
+    back = post(client, f"{URL}/{d.code}/actions/supplement", {"expected_version": 4}, citizen)
+    assert back.status_code == 200 and back.json()["state"] == "processing"
+    gone = post(
+        client,
+        f"{URL}/{d.code}/actions/withdraw",
+        {"expected_version": 5, "reason": "Không còn nhu cầu"},
+        citizen,
+    )
+    assert gone.json()["state"] == "withdrawn" and gone.json()["national_status"] == 7
+    events = client.get(f"{URL}/{d.code}/events", **citizen).json()
+    assert [e["action"] for e in events][-3:] == ["ask_to_supplement", "supplement", "withdraw"]
