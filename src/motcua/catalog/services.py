@@ -1026,9 +1026,10 @@ def _has_overrides(row: Mapping[str, Any]) -> bool:
 
 
 class _FastInsert:
-    """``INSERT … VALUES`` by ``executemany`` for the few models a standard
+    """Multi-row ``INSERT … VALUES (…), (…)`` for the two models a standard
     set publication writes by the hundred thousand: Django's bulk_create
-    compiles every value of every row, which dominates at that size.
+    compiles every value of every row, which dominates at that size, and
+    ``executemany`` sends one statement per row (slow on PostgreSQL).
     Values are prepared with each field's own ``get_db_prep_save`` so the
     same code serves SQLite and PostgreSQL."""
 
@@ -1037,9 +1038,10 @@ class _FastInsert:
         self.fields = [meta.get_field(name) for name in fields]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in self.fields)  # type: ignore[union-attr]
-        marks = ", ".join(["%s"] * len(self.fields))
-        # identifiers come from the model's own metadata, values are parameters
-        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 - quoted model identifiers
+        self.row_marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        limit = connection.features.max_query_params or 65535
+        self.chunk = max(1, min(1000, limit // len(self.fields)))
 
     def new_uuid(self) -> Any:
         """A fresh UUID as the database stores it (hex text on SQLite)."""
@@ -1051,9 +1053,25 @@ class _FastInsert:
         return field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
     def run(self, rows: Sequence[Sequence[Any]]) -> None:
+        if connection.vendor == "postgresql":
+            self._copy(rows)
+            return
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), BATCH * 5):
-                cursor.executemany(self.sql, rows[start : start + BATCH * 5])
+            for start in range(0, len(rows), self.chunk):
+                batch = rows[start : start + self.chunk]
+                # identifiers come from the model's metadata; values are parameters
+                sql = self.head + ", ".join([self.row_marks] * len(batch))
+                cursor.execute(sql, [value for row in batch for value in row])
+
+    def _copy(self, rows: Sequence[Sequence[Any]]) -> None:
+        """PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3), several times
+        faster than multi-row INSERTs at this size."""
+        copy_sql = self.head.replace("INSERT INTO", "COPY", 1).replace(" VALUES ", " FROM STDIN")
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
 
 def _publish_item(
