@@ -314,3 +314,54 @@ class DossierAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.dossier_id} ({self.channel})"
+
+
+class DocumentKind(models.TextChoices):
+    INPUT = "input", _("Thành phần hồ sơ")
+    SUPPLEMENT = "supplement", _("Giấy tờ bổ sung")
+    RESULT = "result", _("Kết quả giải quyết")
+
+
+class DossierDocument(models.Model):
+    """A file that belongs to a dossier: a document component submitted with
+    it (or scanned at the counter), one added when completing or
+    supplementing, or the result. Added only by the action that records it
+    (``event_seq``); never changed afterwards."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("loại"), max_length=12, choices=DocumentKind.choices)
+    component = models.ForeignKey(
+        "catalog.DocumentComponent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thành phần hồ sơ"),
+    )
+    title = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.ForeignKey(
+        "documents.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("tệp")
+    )
+    reused_from = models.ForeignKey(
+        "documents.CitizenDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lấy từ kho dữ liệu"),
+    )
+    event_seq = models.PositiveIntegerField(_("sự kiện ghi nhận"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("tài liệu của hồ sơ")
+        verbose_name_plural = _("tài liệu của hồ sơ")
+        ordering = ["dossier_id", "event_seq", "id"]
+        indexes = [models.Index(fields=["dossier", "kind"], name="dossier_doc_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -38,11 +38,14 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.workflows import END, Graph, Step, parse_graph
 from motcua.core.errors import Conflict, DomainError, PermissionDenied
+from motcua.dossiers import attachments as files
+from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.hashing import event_hash
 from motcua.dossiers.models import (
     AppointmentChange,
     Channel,
     Delivery,
+    DocumentKind,
     Dossier,
     DossierCounter,
     DossierEvent,
@@ -473,6 +476,38 @@ def _first_step(dossier: Dossier, now: datetime.datetime) -> _StepStart:
     )
 
 
+def _attach(
+    change: _Change,
+    *,
+    dossier: Dossier,
+    actor: User,
+    kind: str,
+    attachments: Sequence[Attachment],
+    expected_version: int,
+    now: datetime.datetime,
+) -> None:
+    """Check ``attachments`` now; create their rows inside the action's
+    transaction, tagged with the action's event number."""
+    checked = files.check_attachments(
+        dossier=dossier, actor=actor, attachments=attachments, require_all=False
+    )
+    if not checked:
+        return
+    change.payload["documents"] = files.payload_of(checked)
+
+    def create() -> None:
+        files.create_documents(
+            dossier=dossier,
+            actor=actor,
+            kind=kind,
+            checked=checked,
+            event_seq=expected_version + 1,
+            now=now,
+        )
+
+    change.extra = create
+
+
 # ------------------------------------------------------------------ submit
 
 
@@ -537,6 +572,7 @@ def dossier_submit(
     assisted: bool = False,
     consent_note: str = "",
     processing_agency: Agency | None = None,
+    attachments: Sequence[Attachment] = (),
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """File a dossier for ``applicant`` under ``procedure``'s current
@@ -607,7 +643,12 @@ def dossier_submit(
         tracking_token=secrets.token_urlsafe(12),
         idempotency_key=idempotency_key or None,
     )
+    checked = files.check_attachments(
+        dossier=dossier, actor=actor, attachments=attachments, require_all=True
+    )
     payload: dict[str, Any] = {"channel": channel, "assisted": assisted}
+    if checked:
+        payload["documents"] = files.payload_of(checked)
     if channel == Channel.COUNTER:
         change = _Change(
             action="submit",
@@ -654,6 +695,14 @@ def dossier_submit(
             dossier.last_hash = event.hash
             dossier.save(force_insert=True)
             event.save(force_insert=True)
+            files.create_documents(
+                dossier=dossier,
+                actor=actor,
+                kind=DocumentKind.INPUT,
+                checked=checked,
+                event_seq=1,
+                now=now,
+            )
             if change.start is not None:
                 StepRun.objects.create(
                     dossier=dossier,
@@ -708,17 +757,23 @@ def dossier_ask_to_complete(
     dossier: Dossier,
     actor: User,
     expected_version: int,
-    missing: Sequence[str],
+    missing: Sequence[str] = (),
+    requested: Sequence[RequestedItem] = (),
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """Ask the applicant, once and in one written list, to complete the
-    dossier before it is accepted (form 02). The reception clock stops."""
+    dossier before it is accepted (form 02). The reception clock stops.
+    ``requested`` names each part to fix with a reason code."""
     now = _now(now)
     if dossier.state != State.SUBMITTED:
         raise _not_allowed(dossier, "ask_to_complete")
     _require_officer(dossier, actor)
-    items = _reasons(missing, code="missing_items_required")
+    parts = files.requested_items_payload(dossier=dossier, items=requested)
+    items = _reasons(
+        list(missing) or [f"{p['reason']}: {p['text']}".rstrip(": ") for p in parts],
+        code="missing_items_required",
+    )
     if DossierEvent.objects.filter(dossier=dossier, action="ask_to_complete").exists():
         raise DomainError(
             _("Chỉ được yêu cầu hoàn thiện hồ sơ một lần, bằng một văn bản liệt kê đầy đủ."),
@@ -729,7 +784,7 @@ def dossier_ask_to_complete(
         to_state=State.COMPLETING,
         actor_role=str(Role.ONE_STOP_OFFICER),
         actor_agency=dossier.receiving_agency,
-        payload={"missing": items, "note": note.strip()},
+        payload={"missing": items, "requested": parts, "note": note.strip()},
         set_due=True,
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
@@ -742,6 +797,7 @@ def dossier_complete(
     expected_version: int,
     form_data: Mapping[str, Any] | None = None,
     note: str = "",
+    attachments: Sequence[Attachment] = (),
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The applicant completes the dossier; a new reception clock starts."""
@@ -761,6 +817,15 @@ def dossier_complete(
         fields=fields,
         due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
         set_due=True,
+    )
+    _attach(
+        change,
+        dossier=dossier,
+        actor=actor,
+        kind=DocumentKind.SUPPLEMENT,
+        attachments=attachments,
+        expected_version=expected_version,
+        now=now,
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
@@ -802,6 +867,7 @@ def _move(
     via: str | None,
     note: str,
     now: datetime.datetime,
+    result: Sequence[Attachment] = (),
 ) -> Dossier:
     if dossier.state != State.PROCESSING:
         raise _not_allowed(dossier, verb)
@@ -858,6 +924,15 @@ def _move(
             payload=payload,
             start=start,
         )
+    _attach(
+        change,
+        dossier=dossier,
+        actor=actor,
+        kind=DocumentKind.RESULT,
+        attachments=result,
+        expected_version=expected_version,
+        now=now,
+    )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
@@ -917,10 +992,12 @@ def dossier_decide(
     expected_version: int,
     via: str | None = None,
     note: str = "",
+    result: Sequence[Attachment] = (),
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The holder of a last step decides (after approval and signature): the
-    result is ready at the one-stop unit."""
+    result is ready at the one-stop unit. ``result`` attaches the result
+    documents (a signed PDF)."""
     return _move(
         dossier,
         actor=actor,
@@ -931,6 +1008,7 @@ def dossier_decide(
         via=via,
         note=note,
         now=_now(now),
+        result=result,
     )
 
 
@@ -941,6 +1019,7 @@ def dossier_ask_to_supplement(
     expected_version: int,
     reason: str,
     items: Sequence[str] = (),
+    requested: Sequence[RequestedItem] = (),
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The holder asks the applicant to supplement (form 02) — once per
@@ -960,7 +1039,11 @@ def dossier_ask_to_supplement(
         to_state=State.SUPPLEMENTING,
         actor_role=role,
         actor_agency=dossier.holder_agency,
-        payload={"reason": text, "items": [i.strip() for i in items if i.strip()]},
+        payload={
+            "reason": text,
+            "items": [i.strip() for i in items if i.strip()],
+            "requested": files.requested_items_payload(dossier=dossier, items=requested),
+        },
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
@@ -1013,6 +1096,7 @@ def dossier_supplement(
     expected_version: int,
     form_data: Mapping[str, Any] | None = None,
     note: str = "",
+    attachments: Sequence[Attachment] = (),
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The applicant supplements; processing resumes at the same step. The
@@ -1032,6 +1116,15 @@ def dossier_supplement(
         actor_role=APPLICANT_ROLE,
         payload={"note": note.strip(), "form_changed": form_data is not None},
         fields=fields,
+        now=now,
+    )
+    _attach(
+        change,
+        dossier=dossier,
+        actor=actor,
+        kind=DocumentKind.SUPPLEMENT,
+        attachments=attachments,
+        expected_version=expected_version,
         now=now,
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
@@ -1205,6 +1298,14 @@ def dossier_hand_over(
     if dossier.state != State.RESULT_READY:
         raise _not_allowed(dossier, "hand_over")
     _require_officer(dossier, actor)
+    if (
+        dossier.result_delivery == Delivery.ONLINE
+        and not dossier.documents.filter(kind=DocumentKind.RESULT).exists()
+    ):
+        raise DomainError(
+            _("Hồ sơ nhận kết quả trực tuyến cần có tệp kết quả trước khi trả."),
+            code="result_document_missing",
+        )
     change = _Change(
         action="hand_over",
         to_state=State.RETURNED,

@@ -24,3 +24,11 @@ def applicant(personas: Personas) -> Applicant:
 def _fast_passwords(settings: Any) -> None:
     """The personas' passwords need no real key stretching in these tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_component_cache() -> None:
+    """Row ids are reused after a test's rollback: forget cached components."""
+    from motcua.dossiers.attachments import components_of
+
+    components_of.cache_clear()

@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from motcua.accounts.models import User
 from motcua.catalog.models import (
     ConfiguredProcedure,
     ConfiguredProcedureVersion,
+    DocumentComponent,
     ImplementingLevel,
     OnlineLevel,
     Procedure,
@@ -21,6 +23,10 @@ from motcua.catalog.models import (
     WorkflowTemplate,
     WorkflowTemplateVersion,
 )
+from motcua.documents.models import StoredFile
+from motcua.documents.services import stored_file_create
+from motcua.documents.tests.factories import handmade_pdf
+from motcua.dossiers.attachments import Attachment
 from motcua.units.models import Agency
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -109,3 +115,33 @@ def make_procedure(
         "current_version__eform",
         "current_version__procedure_version",
     ).get(pk=configured.pk)
+
+
+def add_components(procedure: ConfiguredProcedure) -> list[DocumentComponent]:
+    """Two components on the pinned version: a required form and an
+    optional copy."""
+    version = procedure.current_version
+    assert version is not None
+    return [
+        DocumentComponent.objects.create(
+            version_id=version.procedure_version_id,
+            position=1,
+            name="Tờ khai theo mẫu",
+            required=True,
+        ),
+        DocumentComponent.objects.create(
+            version_id=version.procedure_version_id,
+            position=2,
+            name="Bản sao giấy tờ tùy thân",
+            required=False,
+        ),
+    ]
+
+
+def upload(actor: User | None, name: str = "to-khai.pdf") -> StoredFile:
+    """A real (small, valid) PDF stored through the documents service."""
+    return stored_file_create(actor=actor, content=handmade_pdf(), name=name)
+
+
+def result_attachment(actor: User) -> Attachment:
+    return Attachment(file=upload(actor, "ket-qua.pdf"), title="Bản sao trích lục hộ tịch")

@@ -24,7 +24,7 @@ from motcua.dossiers.models import (
     StepRun,
 )
 from motcua.dossiers.states import State, replay
-from motcua.dossiers.tests.factories import local
+from motcua.dossiers.tests.factories import local, result_attachment
 
 H = datetime.timedelta(hours=1)
 
@@ -107,9 +107,14 @@ def test_full_journey(
     )
     assert d.current_step == "leader" and d.holder_role == "leader"
     d = services.dossier_decide(
-        dossier=d, actor=p.leader, expected_version=4, now=local(2026, 3, 3, 14)
+        dossier=d,
+        actor=p.leader,
+        expected_version=4,
+        result=[result_attachment(p.leader)],
+        now=local(2026, 3, 3, 14),
     )
     assert d.state == State.RESULT_READY and d.national_status == 9
+    assert [(doc.kind, doc.event_seq) for doc in d.documents.all()] == [("result", 5)]
     assert d.finished_at == local(2026, 3, 3, 14) and d.due_at is None
     assert d.holder_role == "one_stop_officer"
     d = services.dossier_hand_over(

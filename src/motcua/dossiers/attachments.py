@@ -1,0 +1,212 @@
+"""Files that travel with a dossier (:class:`DossierDocument`).
+
+The actions that add files (submit, complete, supplement, decide) take a
+list of :class:`Attachment`; this module checks them against the pinned
+procedure version's document components and creates the rows inside the
+action's transaction, tagged with the action's event number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.catalog.models import DocumentComponent, DocumentMode
+from motcua.core.errors import DomainError
+from motcua.documents.models import CitizenDocument, StoredFile
+from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
+
+#: Why a part of a dossier is sent back (UX requirement 8: a reason code,
+#: a text and the part concerned). Stable codes, Vietnamese labels.
+REASON_CODES: dict[str, str] = {
+    "missing": "Thiếu giấy tờ",
+    "illegible": "Bản chụp, bản quét không đọc được",
+    "invalid": "Giấy tờ không hợp lệ",
+    "expired": "Giấy tờ hết hiệu lực",
+    "mismatch": "Thông tin không khớp giữa các giấy tờ",
+    "form_error": "Tờ khai thiếu hoặc sai thông tin",
+    "other": "Lý do khác",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One file for an action: a stored upload (``file``) or a document of
+    the applicant's data store (``reused``), for ``component`` (the id of a
+    :class:`DocumentComponent` of the pinned procedure version; ``None`` for
+    a result or an extra document)."""
+
+    file: StoredFile | None = None
+    reused: CitizenDocument | None = None
+    component_id: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    """One part of the dossier the applicant must fix (form 02)."""
+
+    reason_code: str
+    text: str
+    component_id: int | None = None
+
+
+@lru_cache(maxsize=2048)
+def components_of(procedure_version_id: int) -> tuple[DocumentComponent, ...]:
+    """The document components of a published procedure version. Published
+    versions are immutable, so the answer is cached per process."""
+    return tuple(
+        DocumentComponent.objects.filter(version_id=procedure_version_id).order_by("position")
+    )
+
+
+def _components(dossier: Dossier) -> dict[int, DocumentComponent]:
+    version_id = dossier.configured_procedure_version.procedure_version_id
+    return {c.pk: c for c in components_of(version_id)}
+
+
+def _check_owned(*, attachment: Attachment, actor: User, dossier: Dossier) -> StoredFile:
+    if attachment.reused is not None:
+        if attachment.reused.owner_id != dossier.applicant_id:
+            raise DomainError(
+                _("Giấy tờ trong kho dữ liệu không thuộc người nộp hồ sơ."),
+                code="document_not_owned",
+            )
+        return attachment.reused.file
+    if attachment.file is None:
+        raise DomainError(_("Thiếu tệp đính kèm."), code="file_required")
+    if attachment.file.uploaded_by_id not in (actor.pk, None):
+        raise DomainError(_("Tệp đính kèm không do bạn tải lên."), code="document_not_owned")
+    return attachment.file
+
+
+def check_attachments(
+    *,
+    dossier: Dossier,
+    actor: User,
+    attachments: Sequence[Attachment],
+    require_all: bool,
+) -> list[tuple[Attachment, StoredFile, DocumentComponent | None]]:
+    """Check ``attachments`` for ``dossier`` (no query for the components
+    after the first call per procedure version). With ``require_all``,
+    every required component to be submitted must be present."""
+    components = _components(dossier)
+    checked: list[tuple[Attachment, StoredFile, DocumentComponent | None]] = []
+    for attachment in attachments:
+        component = None
+        if attachment.component_id is not None:
+            component = components.get(attachment.component_id)
+            if component is None:
+                raise DomainError(
+                    _("Giấy tờ không thuộc thành phần hồ sơ của thủ tục này."),
+                    code="unknown_component",
+                )
+        stored = _check_owned(attachment=attachment, actor=actor, dossier=dossier)
+        checked.append((attachment, stored, component))
+    if require_all:
+        present = {c.pk for _a, _f, c in checked if c is not None}
+        missing = [
+            c
+            for c in components.values()
+            if c.required and c.mode == DocumentMode.SUBMIT and c.pk not in present
+        ]
+        if missing:
+            raise DomainError(
+                _("Còn thiếu giấy tờ bắt buộc: %(names)s.")
+                % {"names": "; ".join(c.name for c in missing)},
+                code="documents_missing",
+                errors=[
+                    {
+                        "field": f"documents.{c.pk}",
+                        "message": _("Bắt buộc nộp: %(name)s") % {"name": c.name},
+                    }
+                    for c in missing
+                ],
+            )
+    return checked
+
+
+def create_documents(
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    kind: str,
+    checked: Sequence[tuple[Attachment, StoredFile, DocumentComponent | None]],
+    event_seq: int,
+    now: datetime.datetime,
+) -> list[DossierDocument]:
+    """Create the rows (one query); call inside the action's transaction."""
+    if not checked:
+        return []
+    rows = [
+        DossierDocument(
+            dossier=dossier,
+            kind=kind,
+            component=component,
+            title=(
+                attachment.title
+                or (component.name if component is not None else "")
+                or (str(DocumentKind(kind).label))
+            )[:500],
+            file=stored,
+            reused_from=attachment.reused,
+            event_seq=event_seq,
+            added_by=actor,
+            added_at=now,
+        )
+        for attachment, stored, component in checked
+    ]
+    return DossierDocument.objects.bulk_create(rows)
+
+
+def payload_of(
+    checked: Sequence[tuple[Attachment, StoredFile, DocumentComponent | None]],
+) -> list[dict[str, object]]:
+    """What the event records about the files (hashes, not contents)."""
+    return [
+        {
+            "file": str(stored.public_id),
+            "sha256": stored.sha256,
+            "component": component.pk if component is not None else None,
+            "reused": attachment.reused is not None,
+        }
+        for attachment, stored, component in checked
+    ]
+
+
+def requested_items_payload(
+    *, dossier: Dossier, items: Sequence[RequestedItem]
+) -> list[dict[str, object]]:
+    """Validate the parts to fix (reason code, text, component) and encode
+    them for the event."""
+    components = _components(dossier)
+    encoded: list[dict[str, object]] = []
+    for item in items:
+        if item.reason_code not in REASON_CODES:
+            raise DomainError(
+                _("Mã lý do không hợp lệ: %(code)s.") % {"code": item.reason_code},
+                code="invalid_reason_code",
+            )
+        component = None
+        if item.component_id is not None:
+            component = components.get(item.component_id)
+            if component is None:
+                raise DomainError(
+                    _("Giấy tờ không thuộc thành phần hồ sơ của thủ tục này."),
+                    code="unknown_component",
+                )
+        encoded.append(
+            {
+                "reason_code": item.reason_code,
+                "reason": REASON_CODES[item.reason_code],
+                "text": item.text.strip(),
+                "component": component.pk if component is not None else None,
+                "component_name": component.name if component is not None else "",
+            }
+        )
+    return encoded
