@@ -105,3 +105,22 @@ def test_agency_procedures_and_configured_estimate(catalog, client, province):
     assert est["agency"] == province.agency_a.public_id
     assert est["expected_at"].startswith("2026-02-25")
     assert_problem(client.get(f"{BASE}/agencies/khong-co/procedures"), status=404, code="not_found")
+
+
+def test_list_endpoints_use_constant_queries(
+    catalog, client, province, django_assert_max_num_queries
+):
+    workflow_templates_seed(actor=None)
+    standard_set = standard_set_create(
+        actor=None, name="Xã", level=StandardSetLevel.COMMUNE, province=province.province
+    )
+    for code in ("1.001193", "1.004873", "1.000656", "1.001612", "1.004194"):
+        standard_set_item_add(
+            actor=None, standard_set=standard_set, procedure_version=current_version(code)
+        )
+    standard_set_publish(actor=None, standard_set=standard_set)
+    with django_assert_max_num_queries(3):
+        body = client.get(f"{BASE}/agencies/{province.agency_a.public_id}/procedures").json()
+    assert len(body) == 5
+    with django_assert_max_num_queries(2):
+        assert client.get(f"{BASE}/procedures").json()["count"] == 46
