@@ -11,7 +11,8 @@ A property is one of
 * ``{"type": "string", "title", "description"?, "minLength"?, "maxLength"?}``
 * ``{"type": "string", "format": "date"}``  (ISO ``YYYY-MM-DD``)
 * ``{"type": "string", "format": "personal-id"}``  (12-digit personal ID)
-* ``{"type": "string", "oneOf": [{"const": "nam", "title": "Nam"}, ...]}``  (a choice)
+* ``{"type": "string", "oneOf": [{"const": "nam", "title": "Nam"}, ...]}``  (a choice;
+  a plain ``"enum": ["A", "B"]`` also works, the values serving as labels)
 * ``{"type": "number" | "integer", "minimum"?, "maximum"?}``
 * ``{"type": "boolean"}``
 * ``{"type": "object", "format": "vn-address"}``: ``{"commune_code", "street"}``,
@@ -96,16 +97,30 @@ def check_schema(schema: Any, path: str = "") -> list[str]:
                 % {"where": where, "fmt": fmt}
             )
         choices = schema.get("oneOf")
-        if choices is not None and (
-            not isinstance(choices, list)
-            or not all(isinstance(c, dict) and "const" in c for c in choices)
-        ):
+        enum = schema.get("enum")
+        if (
+            choices is not None
+            and (
+                not isinstance(choices, list)
+                or not all(isinstance(c, dict) and "const" in c for c in choices)
+            )
+        ) or (enum is not None and (not isinstance(enum, list) or not enum)):
             errors.append(_("%(where)s: danh sách lựa chọn không hợp lệ.") % {"where": where})
     else:
         errors.append(
             _("%(where)s: kiểu “%(kind)s” không được hỗ trợ.") % {"where": where, "kind": kind}
         )
     return errors
+
+
+def _choices(schema: Mapping[str, Any]) -> list[tuple[str, str]] | None:
+    """A choice field's (value, label) pairs, from ``oneOf`` (with titles)
+    or a plain ``enum``; None when the field is not a choice."""
+    if schema.get("oneOf") is not None:
+        return [(str(c["const"]), str(c.get("title", c["const"]))) for c in schema["oneOf"]]
+    if schema.get("enum") is not None:
+        return [(str(v), str(v)) for v in schema["enum"]]
+    return None
 
 
 # ------------------------------------------------------------------ validation
@@ -206,9 +221,9 @@ def _validate_value(
         _add(errors, path, _("%(label)s phải là chữ.") % {"label": label})
         return
     text = value.strip()
-    choices = schema.get("oneOf")
+    choices = _choices(schema)
     if choices is not None:
-        if text not in {str(c["const"]) for c in choices}:
+        if text not in {value for value, _label in choices}:
             _add(
                 errors,
                 path,
@@ -371,17 +386,14 @@ def _input(
     )
     kind = schema.get("type")
     text = "" if value is None else str(value)
-    if schema.get("oneOf") is not None:
+    choices = _choices(schema)
+    if choices is not None:
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (
-                    c["const"],
-                    mark_safe(" selected") if str(c["const"]) == text else "",
-                    c.get("title", c["const"]),
-                )
-                for c in schema["oneOf"]
+                (option, mark_safe(" selected") if option == text else "", title)
+                for option, title in choices
             ),
         )
         control = format_html(

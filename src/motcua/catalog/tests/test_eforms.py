@@ -134,3 +134,19 @@ def test_configured_procedure_pins_the_eform(catalog, province):
     assert eforms.validate(SCHEMA, data) == {}
     with pytest.raises(EFormInvalid):
         eform_create(actor=None, procedure=version.procedure, schema={"type": "string"})
+
+
+def test_plain_enum_choice():
+    schema = {
+        "type": "object",
+        "required": ["nhom_mau"],
+        "properties": {
+            "nhom_mau": {"type": "string", "title": "Nhóm máu", "enum": ["A", "B", "O"]}
+        },
+    }
+    assert eforms.check_schema(schema) == []
+    assert eforms.validate(schema, {"nhom_mau": "O"}) == {}
+    assert eforms.validate(schema, {"nhom_mau": "Z"}) == {
+        "nhom_mau": ["Vui lòng chọn một giá trị có trong danh sách nhóm máu."]
+    }
+    assert '<option value="B">B</option>' in eforms.render(schema)
