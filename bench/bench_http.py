@@ -411,6 +411,7 @@ def gunicorn(
         SHM if Path(SHM).is_dir() else tempfile.gettempdir(),
         "--error-logfile",
         str(log),
+        "--capture-output",  # the workers' stderr (Django's tracebacks) into the log
         "--log-level",
         "warning",
     ]
@@ -450,10 +451,12 @@ def run_server(
     code, factor = workload.track[0]
     health = f"{loadgen.API}/track/{code}?factor={factor}"
     started = time.perf_counter()
-    with gunicorn(server, env, tmp / f"gunicorn-{server.workers}.log", health) as (port, proc):
+    log = tmp / f"gunicorn-{server.workers}-{server.worker_class}.log"
+    with gunicorn(server, env, log, health) as (port, proc):
         up = time.perf_counter() - started
         say(f"## gunicorn {server.name} on {HOST}:{port} (up in {up:.1f} s)")
         probe = CpuProbe(proc.pid, env["DATABASE_URL"])
+        server_errors = False
         # Warm every worker (imports, calendar and workflow caches), unrecorded.
         for scenario, units in (("lifecycle", server.slots * 3), ("track", server.slots * 20)):
             warm = loadgen.run_phase(
@@ -466,6 +469,7 @@ def run_server(
                 report.loud.append(f"{server.name} warm-up {scenario}: {warm.errors} errors")
                 for sample in warm.error_samples():
                     say(f"  ! {sample}")
+                server_errors |= any(st >= 500 for st in warm.statuses())
         for concurrency in plan.concurrency:
             for scenario in loadgen.SCENARIOS:
                 phase = Phase(
@@ -501,14 +505,18 @@ def run_server(
                 )
                 if result.errors:
                     message = (
-                        f"!!! {server.name} {scenario} c={concurrency}: {result.errors} ERRORS"
+                        f"{server.name} {scenario} c={concurrency}: {result.errors} ERRORS"
                         f" {dict(result.statuses())}"
                     )
                     report.loud.append(message)
-                    say(message)
+                    say(f"!!! {message}")
                     for sample in result.error_samples():
                         say(f"  ! {sample}")
+                    server_errors |= any(st >= 500 for st in result.statuses())
         probe.close()
+        if server_errors:
+            say(f"!!! server errors: the end of gunicorn's log ({log}):")
+            say(log.read_text(errors="replace")[-4000:])
         workers = _children(proc.pid)
         rss = [rss_mb(pid) for pid in workers]
         report.rss[server.name] = rss

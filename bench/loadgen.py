@@ -62,6 +62,7 @@ class Workload:
     tokens: dict[str, str]  # officer, specialist, leader
     citizens: list[str]  # one bearer token per citizen
     form_data: dict[str, Any]
+    result_delivery: str
     track: list[tuple[str, str]]  # (code, factor)
     actions: list[str]  # codes of submitted dossiers (version 1), unused yet
 
@@ -72,6 +73,7 @@ class Workload:
             tokens=dict(data["tokens"]),
             citizens=list(data["citizens"]),
             form_data=dict(data["form_data"]),
+            result_delivery=str(data.get("result_delivery", "counter")),
             track=[(str(c), str(f)) for c, f in data["track"]],
             actions=list(data["actions"]),
         )
@@ -202,7 +204,8 @@ class _Client:
         self.result.samples.append((kind, time.perf_counter() - started, status))
         if not 200 <= status < 300 and len(self.result.errors) < MAX_ERROR_SAMPLES:
             self.result.errors.append(
-                f"{kind} {method} {path} -> {status}: {content[:300].decode(errors='replace')}"
+                f"{kind} {method} {path} -> {status}: "
+                + " ".join(content[:300].decode(errors="replace").split())
             )
         return status, content
 
@@ -256,7 +259,11 @@ def _citizen(workload: Workload, index: int) -> str:
 
 
 def _submit_body(workload: Workload) -> dict[str, Any]:
-    return {"procedure": workload.procedure, "form_data": workload.form_data}
+    return {
+        "procedure": workload.procedure,
+        "form_data": workload.form_data,
+        "result_delivery": workload.result_delivery,
+    }
 
 
 def _step_submit(
