@@ -34,6 +34,7 @@ import os
 import resource
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,8 +97,8 @@ class Plan:
 FULL = Plan(
     servers=(Server(2), Server(4), Server(2, "gthread", 4)),
     concurrency=(8, 32),
-    seconds=5.0,
-    bounds={"submit": 3000, "track": 12000, "actions": 500, "lifecycle": 400},
+    seconds=4.5,
+    bounds={"submit": 3000, "track": 12000, "actions": 400, "lifecycle": 400},
     track_dossiers=64,
     samples=5,
 )
@@ -463,7 +464,7 @@ def run_server(
                 HOST,
                 port,
                 workload,
-                Phase(scenario, server.slots, units, min(3.0, plan.seconds), f"warm{port}"),
+                Phase(scenario, server.slots, units, min(2.0, plan.seconds), f"warm{port}"),
             )
             if warm.errors:
                 report.loud.append(f"{server.name} warm-up {scenario}: {warm.errors} errors")
@@ -584,6 +585,14 @@ def print_targets(report: Report) -> None:
             f" {best.result.throughput:.1f}/s, p95 {best.p[95]:.1f} ms"
             f" ({best.server}, c={best.concurrency}) — {'target met' if met else 'below target'}"
         )
+        costs = [r.cpu_ms_per_unit() for r in rows if not math.isnan(r.cpu_ms_per_unit())]
+        if costs:
+            cost = statistics.median(costs)
+            unit = loadgen.UNITS[scenario].rstrip("s")
+            say(
+                f"target {loadgen.UNITS[scenario]} server CPU needed: {minimum * cost / 1000:.1f}"
+                f" cores of this machine ({cost:.1f} ms CPU per {unit}, median)"
+            )
     per = report.bytes_per_dossier
     verdict = "target met" if per <= TARGET_BYTES_PER_DOSSIER else "below target"
     say(f"target <= 4 KB/dossier: {per / 1024:.2f} KB — {verdict}")
