@@ -1,9 +1,30 @@
 from django.urls import path
 
-from motcua.backoffice import views
+from motcua.backoffice import dossier_views, views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi/<slug:public_id>/", views.agency_detail, name="agency"),
+    path("don-vi/<slug:public_id>/ho-so/", dossier_views.unit_dossiers, name="unit_dossiers"),
+    path("ho-so/", dossier_views.queue, name="queue"),
+    path("tiep-nhan/", dossier_views.intake, name="intake"),
+    path("ho-so/<str:code>/", dossier_views.dossier_detail, name="dossier"),
+    path(
+        "ho-so/<str:code>/thao-tac/<slug:action>/",
+        dossier_views.dossier_action,
+        name="dossier_action",
+    ),
+    path(
+        "ho-so/<str:code>/tai-lieu/<slug:doc_id>/",
+        dossier_views.dossier_document,
+        name="dossier_document",
+    ),
+    path(
+        "ho-so/<str:code>/tai-lieu/<slug:doc_id>/anh-nho/",
+        dossier_views.dossier_document,
+        {"thumb": True},
+        name="dossier_thumbnail",
+    ),
+    path("ho-so/<str:code>/in/<slug:purpose>/", dossier_views.dossier_print, name="dossier_print"),
 ]

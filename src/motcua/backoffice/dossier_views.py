@@ -1,0 +1,517 @@
+"""The officers' dossier pages: the personal queue, a unit's open dossiers,
+one dossier with the actions its reader may take, its documents and
+printable forms, and counter intake. Thin views: reads through the
+selectors (which scope and log), writes through the services."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import Applicant, Role, User
+from motcua.accounts.selectors import agencies_for_user, user_has_role
+from motcua.accounts.services import applicant_register_citizen, applicant_register_organisation
+from motcua.backoffice import selectors
+from motcua.backoffice.actions import LABELS, available_actions, run_action
+from motcua.catalog import eforms
+from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.errors import Conflict, DomainError, NotFound
+from motcua.documents.pdf import FormPurpose
+from motcua.documents.services import stored_file_create
+from motcua.dossiers import printing, services
+from motcua.dossiers.attachments import REASON_CODES, Attachment, components_of
+from motcua.dossiers.models import (
+    AccessChannel,
+    AppointmentChange,
+    Channel,
+    Delivery,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    StepRun,
+)
+from motcua.dossiers.selectors import (
+    ACTION_LABELS,
+    dossier_events_for_user,
+    dossier_get_for_user,
+    dossiers_held_by,
+)
+from motcua.dossiers.states import State
+
+PURPOSES = {
+    "tiep-nhan": FormPurpose.RECEIPT,
+    "bo-sung": FormPurpose.SUPPLEMENT,
+    "tu-choi": FormPurpose.REFUSAL,
+    "xin-loi": FormPurpose.APOLOGY,
+    "dung-xu-ly": FormPurpose.STOP,
+    "kiem-soat": FormPurpose.CONTROL_SLIP,
+}
+_PRINT_NEEDS = {
+    "bo-sung": ("ask_to_supplement", "ask_to_complete"),
+    "tu-choi": ("refuse",),
+    "xin-loi": ("apologise",),
+    "dung-xu-ly": ("stop",),
+}
+_PRINT_LABELS = {
+    "tiep-nhan": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "bo-sung": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "tu-choi": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "xin-loi": "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+    "dung-xu-ly": "Thông báo dừng giải quyết hồ sơ",
+    "kiem-soat": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _not_found() -> Http404:
+    return Http404(_("Không tìm thấy hồ sơ."))
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _step_name(dossier: Dossier) -> str:
+    if not dossier.current_step:
+        return ""
+    try:
+        graph = services.workflow_graph(dossier.configured_procedure_version)
+    except DomainError:
+        return dossier.current_step
+    return next((s.name for s in graph.steps if s.key == dossier.current_step), "")
+
+
+def _rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
+    now = timezone.now()
+    return [
+        {"d": d, "mark": selectors.due_mark(d.due_at, now=now), "step": _step_name(d)}
+        for d in dossiers
+    ]
+
+
+# ------------------------------------------------------------------- queue
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """What the person holds, soonest due first; a search within scope."""
+    user = _user(request)
+    query = request.GET.get("q", "").strip()
+    rows = _rows(list(dossiers_held_by(user=user)[:200]))
+    results = _rows(selectors.dossier_search(user=user, query=query)) if query else []
+    units = [
+        a
+        for a in agencies_for_user(user=user).order_by("name")
+        if selectors.can_see_unit_dossiers(user=user, agency=a)
+    ][:20]
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "rows": rows,
+            "query": query,
+            "results": results,
+            "near": sum(1 for r in rows if r["mark"].kind == "near"),
+            "overdue": sum(1 for r in rows if r["mark"].kind == "overdue"),
+            "units": units,
+            "can_intake": agencies_for_user(user=user, roles=[Role.ONE_STOP_OFFICER]).exists(),
+        },
+    )
+
+
+@login_required
+def unit_dossiers(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A unit's open dossiers with holder and due, for its leaders and the
+    province's inspectors; leaders reassign from here."""
+    user = _user(request)
+    agency = selectors.unit_agency_for_user(user=user, public_id=public_id)
+    if agency is None:
+        raise Http404(_("Không tìm thấy cơ quan, đơn vị."))
+    is_leader = user_has_role(user=user, agency=agency, roles=[Role.LEADER])
+    dossiers = list(selectors.open_dossiers_of_unit(agency=agency)[:500])
+    holders: dict[str, list[User]] = {}
+    rows = _rows(dossiers)
+    for row in rows:
+        d: Dossier = row["d"]
+        row["can_reassign"] = (
+            is_leader
+            and d.holder_agency_id == agency.pk
+            and d.state in (State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT)
+            and bool(d.current_step)
+        )
+        if row["can_reassign"]:
+            if d.holder_role not in holders:
+                holders[d.holder_role] = selectors.eligible_holders(
+                    agency=agency, role=d.holder_role
+                )
+            row["holders"] = holders[d.holder_role]
+    return render(
+        request,
+        "backoffice/unit_dossiers.html",
+        {"agency": agency, "rows": rows, "is_leader": is_leader},
+    )
+
+
+# ----------------------------------------------------------------- dossier
+
+
+def _form_data_rows(dossier: Dossier) -> list[tuple[str, str]]:
+    cpv = dossier.configured_procedure_version
+    titles: dict[str, str] = {}
+    schema = cpv.eform.schema if cpv.eform_id and cpv.eform else {}
+    for name, sub in (schema or {}).get("properties", {}).items():
+        titles[name] = str(sub.get("title") or name)
+    rows = []
+    for key, value in (dossier.form_data or {}).items():
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        rows.append((titles.get(key, key), shown))
+    return rows
+
+
+def _payload_lines(event: DossierEvent) -> list[str]:
+    p = event.payload or {}
+    lines: list[str] = []
+    for key in ("reasons", "missing"):
+        lines.extend(str(v) for v in p.get(key) or [])
+    for key in ("reason", "note", "question", "answer", "received_by"):
+        if p.get(key):
+            lines.append(str(p[key]))
+    return lines
+
+
+def _detail_context(
+    request: HttpRequest,
+    dossier: Dossier,
+    events: list[DossierEvent],
+    *,
+    failed: str = "",
+    error: str = "",
+    values: Any = None,
+) -> dict[str, Any]:
+    user = _user(request)
+    graph = None
+    try:
+        graph = services.workflow_graph(dossier.configured_procedure_version)
+    except DomainError:
+        graph = None
+    steps = {s.key: s for s in graph.steps} if graph else {}
+    now = timezone.now()
+    runs = []
+    for run in StepRun.objects.filter(dossier=dossier).select_related("agency", "user"):
+        step = steps.get(run.step_key)
+        budget = step.budget_hours if step else Decimal(0)
+        used = (Decimal(run.consumed_seconds) / 3600).quantize(Decimal("0.1"))
+        late = run.due_at is not None and (run.ended_at or now) > run.due_at
+        runs.append(
+            {"run": run, "name": step.name if step else run.step_key, "budget": budget,
+             "used": used, "late": late}
+        )  # fmt: skip
+    appointments = list(AppointmentChange.objects.filter(dossier=dossier))
+    documents = list(DossierDocument.objects.filter(dossier=dossier).select_related("file"))
+    timeline = [
+        {
+            "e": e,
+            "label": str(ACTION_LABELS.get(e.action, e.action)),
+            "role": dict(Role.choices).get(e.actor_role, e.actor_role),
+            "lines": _payload_lines(e),
+        }
+        for e in events
+    ]
+    actions = available_actions(user=user, dossier=dossier)
+    done = {e.action for e in events}
+    prints = []
+    for slug, label in _PRINT_LABELS.items():
+        needs = _PRINT_NEEDS.get(slug)
+        if slug == "tiep-nhan" and dossier.accepted_at is None:
+            continue
+        if needs and not done.intersection(needs):
+            continue
+        if slug == "dung-xu-ly" and dossier.form_set != "2025":
+            continue
+        prints.append({"slug": slug, "label": label})
+    current = steps.get(dossier.current_step)
+    components = components_of(dossier.configured_procedure_version.procedure_version_id)
+    holders: list[User] = []
+    if any(a.name == "reassign" for a in actions) and dossier.holder_agency and current:
+        holders = selectors.eligible_holders(agency=dossier.holder_agency, role=current.role)
+    return {
+        "d": dossier,
+        "state_label": State(dossier.state).label,
+        "mark": selectors.due_mark(dossier.due_at, now=now),
+        "appointment_late": dossier.appointment_at is not None
+        and dossier.finished_at is None
+        and dossier.appointment_at < now,
+        "current_step": current.name if current else "",
+        "runs": runs,
+        "appointments": appointments,
+        "documents": documents,
+        "form_rows": _form_data_rows(dossier),
+        "timeline": timeline,
+        "actions": actions,
+        "prints": prints,
+        "failed": failed,
+        "error_outside": bool(error) and failed not in {a.name for a in actions},
+        "error": error,
+        "values": values or {},
+        "reason_codes": REASON_CODES.items(),
+        "components": components,
+        "part_rows": [
+            {
+                "n": n,
+                "component": str((values or {}).get(f"part-{n}-component", "")),
+                "reason": str((values or {}).get(f"part-{n}-reason", "")),
+                "text": str((values or {}).get(f"part-{n}-text", "")),
+            }
+            for n in range(3)
+        ],
+        "holders": holders,
+        "delivery_label": Delivery(dossier.result_delivery).label,
+        "channel_label": Channel(dossier.channel).label,
+    }
+
+
+@login_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        dossier, events = dossier_events_for_user(
+            user=_user(request), code=code, channel=AccessChannel.WEB
+        )
+    except NotFound:
+        raise _not_found() from None
+    return render(request, "backoffice/dossier.html", _detail_context(request, dossier, events))
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """Post one action's form; errors are shown on the dossier page with
+    the typed text kept (the page is re-read, so a version conflict shows
+    the other officer's change)."""
+    user = _user(request)
+    if action not in LABELS:
+        raise Http404(_("Thao tác không hợp lệ."))
+    try:
+        dossier = dossier_get_for_user(user=user, code=code, channel=AccessChannel.WEB)
+    except NotFound:
+        raise _not_found() from None
+    try:
+        run_action(
+            name=action,
+            dossier=dossier,
+            actor=user,
+            post=request.POST,
+            files=cast(dict[str, UploadedFile], request.FILES),
+        )
+    except DomainError as exc:
+        status = 409 if isinstance(exc, Conflict) else exc.status
+        dossier, events = dossier_events_for_user(user=user, code=code, channel=AccessChannel.WEB)
+        context = _detail_context(
+            request, dossier, events, failed=action, error=exc.message, values=request.POST
+        )
+        back = request.POST.get("next", "")
+        if back.startswith("/can-bo/don-vi/"):
+            messages.error(request, exc.message)
+            return redirect(back)
+        return render(request, "backoffice/dossier.html", context, status=status)
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": LABELS[action]})
+    back = request.POST.get("next", "")
+    if back.startswith("/can-bo/don-vi/"):
+        return redirect(back)
+    url = reverse("backoffice:dossier", args=[code])
+    if action == "accept":
+        url += "#in-phieu"
+    return redirect(url)
+
+
+@login_required
+def dossier_document(request: HttpRequest, code: str, doc_id: str, thumb: bool = False) -> Any:
+    """A document of the dossier, for those who may see the dossier."""
+    try:
+        dossier = dossier_get_for_user(user=_user(request), code=code, channel=AccessChannel.WEB)
+        doc_uuid = uuid.UUID(doc_id)
+    except (NotFound, ValueError):
+        raise _not_found() from None
+    doc = (
+        DossierDocument.objects.filter(dossier=dossier, public_id=doc_uuid)
+        .select_related("file")
+        .first()
+    )
+    if doc is None:
+        raise _not_found()
+    stored = doc.file
+    if thumb:
+        if not stored.thumbnail:
+            raise _not_found()
+        return FileResponse(stored.thumbnail.open("rb"), content_type="image/jpeg")
+    return FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        as_attachment=not stored.is_image and stored.content_type != "application/pdf",
+        filename=stored.name,
+    )
+
+
+@login_required
+def dossier_print(request: HttpRequest, code: str, purpose: str) -> HttpResponse:
+    """One form of the dossier as PDF (the control slip at any time)."""
+    if purpose not in PURPOSES:
+        raise _not_found()
+    try:
+        dossier = dossier_get_for_user(user=_user(request), code=code, channel=AccessChannel.WEB)
+        spec, pdf = printing.render_dossier_form(
+            dossier=dossier, purpose=PURPOSES[purpose], site=_site(request)
+        )
+    except NotFound:
+        raise _not_found() from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:dossier", code=code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{spec.form_no}-{dossier.code}.pdf"'
+    return response
+
+
+# ------------------------------------------------------------------ intake
+
+
+def _intake_procedures(user: User) -> list[ConfiguredProcedure]:
+    agencies = agencies_for_user(user=user, roles=[Role.ONE_STOP_OFFICER])
+    return list(
+        ConfiguredProcedure.objects.filter(
+            agency__in=agencies, is_active=True, current_version__isnull=False
+        )
+        .select_related(
+            "agency__province",
+            "current_version__workflow",
+            "current_version__eform",
+            "current_version__procedure_version",
+        )
+        .order_by("agency__name", "current_version__procedure_version__name")[:500]
+    )
+
+
+def _find_or_register(post: Any) -> Applicant:
+    kind = post.get("applicant_kind", "citizen")
+    ident = str(post.get("identifier", "")).strip()
+    if not ident:
+        raise DomainError(
+            _("Vui lòng nhập số định danh cá nhân hoặc mã số thuế."), code="identifier_required"
+        )
+    field = "tax_code" if kind == "organisation" else "personal_id"
+    existing = Applicant.objects.filter(**{field: ident}).first()
+    if existing is not None:
+        return existing
+    name = str(post.get("name", ""))
+    phone = str(post.get("phone", "")).strip()
+    email = str(post.get("email", "")).strip()
+    address = str(post.get("address", "")).strip()
+    if kind == "organisation":
+        return applicant_register_organisation(
+            user=None, name=name, tax_code=ident, phone=phone, email=email, address=address
+        )
+    return applicant_register_citizen(
+        user=None, name=name, personal_id=ident, phone=phone, email=email, address=address
+    )
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Counter intake: a one-stop officer files a dossier for an applicant;
+    it lands in processing at the first step, and the receipt follows."""
+    user = _user(request)
+    procedures = _intake_procedures(user)
+    if not procedures and not agencies_for_user(user=user, roles=[Role.ONE_STOP_OFFICER]).exists():
+        raise Http404(_("Bạn không phải cán bộ một cửa."))
+    chosen_id = request.POST.get("procedure") or request.GET.get("thu_tuc") or ""
+    procedure = next((p for p in procedures if str(p.public_id) == chosen_id), None)
+    data: dict[str, Any] = {}
+    form_errors: dict[str, list[str]] = {}
+    error = ""
+    field_errors: list[dict[str, Any]] = []
+    schema: dict[str, Any] | None = None
+    if procedure is not None and procedure.current_version is not None:
+        eform = procedure.current_version.eform
+        schema = eform.schema if eform is not None else None
+    if request.method == "POST" and procedure is not None:
+        if schema is not None:
+            data = eforms.data_from_post(schema, request.POST)
+        assisted = request.POST.get("assisted") == "on"
+        consent = request.POST.get("consent_note", "").strip()
+        try:
+            if assisted and not consent:
+                raise DomainError(
+                    _("Nộp hộ cần ghi nhận sự đồng ý của người nộp hồ sơ."),
+                    code="consent_required",
+                )
+            attachments = []
+            version = procedure.current_version
+            assert version is not None
+            for component in components_of(version.procedure_version_id):
+                upload = request.FILES.get(f"component-{component.pk}")
+                if upload is not None:
+                    stored = stored_file_create(actor=user, uploaded=upload)
+                    attachments.append(Attachment(file=stored, component_id=component.pk))
+            with transaction.atomic():
+                applicant = _find_or_register(request.POST)
+                dossier = services.dossier_submit(
+                    actor=user,
+                    procedure=procedure,
+                    applicant=applicant,
+                    form_data=data,
+                    channel=Channel.COUNTER,
+                    result_delivery=request.POST.get("result_delivery", Delivery.COUNTER),
+                    idempotency_key=request.POST.get("idempotency_key") or None,
+                    assisted=assisted,
+                    consent_note=consent,
+                    attachments=attachments,
+                )
+        except DomainError as exc:
+            error = exc.message
+            field_errors = exc.errors or []
+            for item in field_errors:
+                form_errors.setdefault(str(item.get("field", "")), []).append(
+                    str(item.get("message", ""))
+                )
+        else:
+            messages.success(
+                request,
+                _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận cho người nộp.")
+                % {"code": dossier.code},
+            )
+            return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "#in-phieu")
+    components = (
+        components_of(procedure.current_version.procedure_version_id)
+        if procedure is not None and procedure.current_version is not None
+        else ()
+    )
+    return render(
+        request,
+        "backoffice/intake.html",
+        {
+            "procedures": procedures,
+            "procedure": procedure,
+            "eform_html": eforms.render(schema, data, form_errors) if schema else "",
+            "components": components,
+            "error": error,
+            "field_errors": field_errors,
+            "values": request.POST if request.method == "POST" else {},
+            "deliveries": Delivery.choices,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        },
+    )

@@ -1,0 +1,134 @@
+"""Reads for the officers' back office that the dossiers selectors do not
+already give: the scoped search, a unit's open dossiers, the near-due
+window and the eligible holders for reassignment."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.accounts.models import Role, RoleAssignment, User
+from motcua.accounts.selectors import agencies_for_user, user_has_role
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.states import OPEN_STATES, QUEUE_STATES
+from motcua.units.models import Agency
+
+#: A dossier is "near due" when its current step's deadline is less than
+#: this far away (wall time, as the Thanh Hóa system's
+#: ``dangXuLySapHetHan`` alert: domain.md §2).
+WARNING_WINDOW = datetime.timedelta(hours=24)
+
+_RELATED = (
+    "applicant",
+    "receiving_agency",
+    "processing_agency",
+    "holder_agency",
+    "holder_user",
+    "configured_procedure_version__procedure_version",
+    "configured_procedure_version__workflow",
+)
+
+
+@dataclass(frozen=True)
+class DueMark:
+    """How a due moment is marked: ``overdue``, ``near`` or ``""``, with
+    its text (never colour alone)."""
+
+    kind: str
+    text: str
+
+
+def due_mark(due_at: datetime.datetime | None, *, now: datetime.datetime | None = None) -> DueMark:
+    if due_at is None:
+        return DueMark("", "")
+    now = now or timezone.now()
+    if due_at <= now:
+        return DueMark("overdue", "Quá hạn")
+    if due_at - now < WARNING_WINDOW:
+        return DueMark("near", "Sắp đến hạn")
+    return DueMark("", "")
+
+
+def dossiers_in_scope(*, user: User) -> QuerySet[Dossier]:
+    """Every dossier whose receiving, processing or holding agency is one
+    where ``user`` holds a role (what :func:`dossier_get_for_user` lets
+    them open)."""
+    agencies = agencies_for_user(user=user).values("pk")
+    return (
+        Dossier.objects.select_related(*_RELATED)
+        .filter(
+            Q(receiving_agency__in=agencies)
+            | Q(processing_agency__in=agencies)
+            | Q(holder_agency__in=agencies)
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def dossier_search(*, user: User, query: str, limit: int = 50) -> list[Dossier]:
+    """Search by code, applicant name, personal ID or tax code, or
+    procedure name, within ``user``'s scope."""
+    text = " ".join(query.split())
+    if not text:
+        return []
+    match = (
+        Q(code__icontains=text)
+        | Q(applicant__name__icontains=text)
+        | Q(applicant__personal_id=text)
+        | Q(applicant__tax_code=text)
+        | Q(configured_procedure_version__procedure_version__name__icontains=text)
+    )
+    return list(dossiers_in_scope(user=user).filter(match)[:limit])
+
+
+def can_see_unit_dossiers(*, user: User, agency: Agency) -> bool:
+    """Leaders of the unit, and inspectors of its province."""
+    if user_has_role(user=user, agency=agency, roles=[Role.LEADER]):
+        return True
+    return RoleAssignment.objects.filter(
+        user=user, role=Role.INSPECTOR, agency__province_id=agency.province_id
+    ).exists()
+
+
+def unit_agency_for_user(*, user: User, public_id: str) -> Agency | None:
+    agency = Agency.objects.filter(public_id=public_id).first()
+    if agency is None or not can_see_unit_dossiers(user=user, agency=agency):
+        return None
+    return agency
+
+
+def open_dossiers_of_unit(*, agency: Agency) -> QuerySet[Dossier]:
+    """The unit's open dossiers (held, received or processed there),
+    soonest due first."""
+    return (
+        Dossier.objects.select_related(*_RELATED)
+        .filter(state__in=sorted(OPEN_STATES))
+        .filter(Q(holder_agency=agency) | Q(processing_agency=agency) | Q(receiving_agency=agency))
+        .order_by("due_at", "id")
+    )
+
+
+def eligible_holders(*, agency: Agency, role: str) -> list[User]:
+    """Staff of ``agency`` holding ``role`` (who a leader may name)."""
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(agency=agency, role=role)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    ]
+
+
+def dossiers_due_within(
+    *, now: datetime.datetime, window: datetime.timedelta = WARNING_WINDOW
+) -> QuerySet[Dossier]:
+    """Dossiers waiting on staff whose current step falls due in
+    ``[now, now + window)``: a range scan on ``due_at`` (the partial index
+    on open dossiers)."""
+    return (
+        Dossier.objects.select_related("holder_agency", "holder_user")
+        .filter(state__in=sorted(QUEUE_STATES), due_at__gte=now, due_at__lt=now + window)
+        .order_by("due_at", "id")
+    )

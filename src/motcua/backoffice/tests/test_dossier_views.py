@@ -1,0 +1,358 @@
+"""The officers' dossier pages through the Django test client: scope,
+actions, the version conflict, unit view, search, counter intake and the
+near-due warning command."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any, cast
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from motcua.accounts.models import Applicant, User
+from motcua.backoffice.actions import available_actions
+from motcua.backoffice.selectors import dossiers_due_within
+from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.testing import Personas
+from motcua.documents.tests.factories import handmade_pdf
+from motcua.dossiers import services
+from motcua.dossiers.attachments import Attachment
+from motcua.dossiers.models import AccessChannel, Dossier, DossierAccessLog, DossierEvent
+from motcua.dossiers.states import State
+from motcua.dossiers.tests.factories import add_components, upload
+
+H = datetime.timedelta(hours=1)
+
+
+def client_for(user: User) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def submitted(
+    p: Personas, procedure: ConfiguredProcedure, applicant: Applicant, **kw: Any
+) -> Dossier:
+    kw.setdefault("now", timezone.now() - 3 * H)
+    return services.dossier_submit(actor=p.citizen, procedure=procedure, applicant=applicant, **kw)
+
+
+def accepted(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
+    d = submitted(p, procedure, applicant)
+    return services.dossier_accept(
+        dossier=d, actor=p.officer, expected_version=1, now=timezone.now() - 2 * H
+    )
+
+
+def fresh(d: Dossier) -> Dossier:
+    return Dossier.objects.get(pk=d.pk)
+
+
+def test_queue_lists_what_the_officer_holds(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = submitted(personas, procedure, applicant)
+    r = client_for(personas.officer).get("/can-bo/ho-so/")
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert d.code in text
+    assert "Nguyễn Văn An" in text
+    assert "Cấp bản sao trích lục hộ tịch" in text
+    # The reception clock (8 working hours) is < 24 h away: marked in text.
+    assert "Sắp đến hạn" in text or "Quá hạn" in text
+    other = client_for(personas.officer_b).get("/can-bo/ho-so/").content.decode()
+    assert d.code not in other
+
+
+def test_scope_officer_of_another_unit_gets_404(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    scan = add_components(procedure)
+    d = submitted(
+        personas,
+        procedure,
+        applicant,
+        attachments=[Attachment(file=upload(personas.citizen), component_id=scan[0].pk)],
+    )
+    doc = d.documents.get()
+    b = client_for(personas.officer_b)
+    assert b.get(f"/can-bo/ho-so/{d.code}/").status_code == 404
+    assert b.get(f"/can-bo/ho-so/{d.code}/tai-lieu/{doc.public_id}/").status_code == 404
+    assert b.get(f"/can-bo/ho-so/{d.code}/in/kiem-soat/").status_code == 404
+    assert (
+        b.post(f"/can-bo/ho-so/{d.code}/thao-tac/accept/", {"expected_version": 1}).status_code
+        == 404
+    )
+    assert fresh(d).state == State.SUBMITTED
+
+    a = client_for(personas.officer)
+    r = a.get(f"/can-bo/ho-so/{d.code}/")
+    assert r.status_code == 200
+    assert DossierAccessLog.objects.filter(
+        dossier=d, user=personas.officer, channel=AccessChannel.WEB
+    ).exists()
+    file = a.get(f"/can-bo/ho-so/{d.code}/tai-lieu/{doc.public_id}/")
+    assert file.status_code == 200
+    assert b"".join(cast(Any, file).streaming_content).startswith(b"%PDF")
+
+
+def test_accept_then_receipt(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = submitted(personas, procedure, applicant)
+    c = client_for(personas.officer)
+    page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Tiếp nhận hồ sơ" in page and "Từ chối tiếp nhận" in page
+    r = c.post(f"/can-bo/ho-so/{d.code}/thao-tac/accept/", {"expected_version": 1})
+    assert r.status_code == 302
+    assert r["Location"].endswith(f"/can-bo/ho-so/{d.code}/#in-phieu")
+    assert fresh(d).state == State.PROCESSING
+    page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Đã thực hiện: Tiếp nhận hồ sơ." in page
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in page
+    pdf = c.get(f"/can-bo/ho-so/{d.code}/in/tiep-nhan/")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_specialist_sees_no_reception_actions(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = submitted(personas, procedure, applicant)
+    assert available_actions(user=personas.specialist, dossier=d) == []
+    names = [a.name for a in available_actions(user=personas.officer, dossier=d)]
+    assert names == ["accept", "ask_to_complete", "refuse"]
+    r = client_for(personas.specialist).post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/accept/", {"expected_version": 1}
+    )
+    assert r.status_code == 403  # the service refuses; the page says why
+    assert "không có vai trò phù hợp" in r.content.decode()
+
+
+def test_version_conflict_keeps_typed_text(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = submitted(personas, procedure, applicant)
+    services.dossier_ask_to_complete(
+        dossier=d, actor=personas.officer, expected_version=1, missing=["Tờ khai"]
+    )
+    r = client_for(personas.officer).post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/refuse/",
+        {"expected_version": 1, "reasons": "Không thuộc thẩm quyền giải quyết"},
+    )
+    assert r.status_code == 409
+    text = r.content.decode()
+    assert "Hồ sơ vừa được người khác cập nhật" in text
+    assert "Không thuộc thẩm quyền giải quyết</textarea>" in text
+    assert fresh(d).state == State.COMPLETING
+
+
+def test_refuse_and_ask_to_complete_with_parts(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    components = add_components(procedure)
+    scan = Attachment(file=upload(personas.citizen), component_id=components[0].pk)
+    d = submitted(personas, procedure, applicant, attachments=[scan])
+    c = client_for(personas.officer)
+    r = c.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/ask_to_complete/",
+        {
+            "expected_version": 1,
+            "part-0-component": str(components[1].pk),
+            "part-0-reason": "illegible",
+            "part-0-text": "Bản chụp mờ",
+        },
+    )
+    assert r.status_code == 302
+    event = DossierEvent.objects.get(dossier=d, action="ask_to_complete")
+    assert event.payload["requested"][0]["reason_code"] == "illegible"
+    assert event.payload["requested"][0]["component"] == components[1].pk
+    assert c.get(f"/can-bo/ho-so/{d.code}/in/bo-sung/").content.startswith(b"%PDF")
+    r = c.post(f"/can-bo/ho-so/{d.code}/thao-tac/refuse/", {"expected_version": 2, "reasons": ""})
+    assert r.status_code == 400
+    assert "Vui lòng nêu rõ lý do." in r.content.decode()
+    r = c.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/refuse/",
+        {"expected_version": 2, "reasons": "Sai thẩm quyền\nThiếu giấy tờ"},
+    )
+    assert r.status_code == 302
+    d = fresh(d)
+    assert d.state == State.REFUSED
+    assert c.get(f"/can-bo/ho-so/{d.code}/in/tu-choi/").content.startswith(b"%PDF")
+
+
+def test_processing_journey_forward_decide_hand_over(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = accepted(personas, procedure, applicant)
+    officer, specialist, leader = (
+        client_for(personas.officer),
+        client_for(personas.specialist),
+        client_for(personas.leader),
+    )
+    r = officer.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/forward/",
+        {"expected_version": 2, "move": "forward|specialist"},
+    )
+    assert r.status_code == 302
+    assert d.code in specialist.get("/can-bo/ho-so/").content.decode()
+    r = specialist.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/forward/",
+        {"expected_version": 3, "move": "forward|leader", "note": "Đủ điều kiện"},
+    )
+    assert r.status_code == 302
+    page = leader.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Ghi nhận kết quả giải quyết" in page
+    # No file: an error, nothing changes.
+    r = leader.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/decide/", {"expected_version": 4, "move": "approve|end"}
+    )
+    assert r.status_code == 400
+    assert fresh(d).state == State.PROCESSING
+    signed = SimpleUploadedFile("ket-qua.pdf", handmade_pdf(), content_type="application/pdf")
+    r = leader.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/decide/",
+        {"expected_version": 4, "move": "approve|end", "title": "Trích lục", "result": signed},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    d = fresh(d)
+    assert d.state == State.RESULT_READY
+    assert d.documents.filter(kind="result", title="Trích lục").exists()
+    r = officer.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/hand_over/",
+        {"expected_version": 5, "received_by": "Nguyễn Văn An"},
+    )
+    assert r.status_code == 302
+    assert fresh(d).state == State.RETURNED
+    slip = officer.get(f"/can-bo/ho-so/{d.code}/in/kiem-soat/")
+    assert slip.content.startswith(b"%PDF")
+
+
+def test_apologise_before_the_appointment(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = accepted(personas, procedure, applicant)
+    assert d.appointment_at is not None
+    new = timezone.localtime(d.appointment_at + datetime.timedelta(days=3))
+    c = client_for(personas.officer)  # the officer holds the reception step
+    r = c.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/apologise/",
+        {
+            "expected_version": 2,
+            "new_appointment": new.strftime("%Y-%m-%dT%H:%M"),
+            "reason": "Chờ xác minh",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    d = fresh(d)
+    assert d.appointment_at == new.replace(second=0, microsecond=0)
+    page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Trễ hẹn, đã xin lỗi" in page
+    assert c.get(f"/can-bo/ho-so/{d.code}/in/xin-loi/").content.startswith(b"%PDF")
+
+
+def test_unit_view_and_reassign(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    from motcua.accounts.models import Role, RoleAssignment
+
+    d = accepted(personas, procedure, applicant)
+    d = services.dossier_forward(dossier=d, actor=personas.officer, expected_version=2)
+    other = User.objects.create_user(username="chuyenvien_2", full_name="Trần Thị Bình")
+    RoleAssignment.objects.create(user=other, agency=personas.place.agency_a, role=Role.SPECIALIST)
+    url = f"/can-bo/don-vi/{personas.place.agency_a.public_id}/ho-so/"
+    assert client_for(personas.specialist).get(url).status_code == 404
+    assert client_for(personas.officer_b).get(url).status_code == 404
+    inspector = client_for(personas.inspector).get(url)
+    assert inspector.status_code == 200 and d.code in inspector.content.decode()
+    assert "Giao lại" not in inspector.content.decode()
+    leader = client_for(personas.leader)
+    page = leader.get(url).content.decode()
+    assert d.code in page and "Trần Thị Bình" in page
+    r = leader.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/reassign/",
+        {"expected_version": 3, "holder": str(other.public_id), "next": url},
+    )
+    assert r.status_code == 302 and r["Location"] == url
+    assert fresh(d).holder_user == other
+    assert d.code not in client_for(personas.specialist).get("/can-bo/ho-so/").content.decode()
+    assert d.code in client_for(other).get("/can-bo/ho-so/").content.decode()
+
+
+def test_search_within_scope(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = accepted(personas, procedure, applicant)
+    leader = client_for(personas.leader)
+    for q in (d.code, "Nguyễn Văn", "086190000123", "trích lục"):
+        assert d.code in leader.get("/can-bo/ho-so/", {"q": q}).content.decode(), q
+    text = client_for(personas.officer_b).get("/can-bo/ho-so/", {"q": d.code}).content.decode()
+    assert "Không tìm thấy hồ sơ nào" in text
+
+
+def test_counter_intake(personas: Personas, procedure: ConfiguredProcedure):
+    components = add_components(procedure)
+    c = client_for(personas.officer)
+    page = c.get("/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)})
+    assert page.status_code == 200
+    base = {
+        "procedure": str(procedure.public_id),
+        "idempotency_key": "k1",
+        "applicant_kind": "citizen",
+        "identifier": "086190000999",
+        "name": "Lê Thị Cúc",
+        "result_delivery": "counter",
+    }
+    # Missing the required scan: an error, the typed name is kept.
+    r = c.post("/can-bo/tiep-nhan/", base)
+    assert r.status_code == 200
+    assert "Còn thiếu giấy tờ bắt buộc" in r.content.decode()
+    assert 'value="Lê Thị Cúc"' in r.content.decode()
+    assert not Applicant.objects.filter(personal_id="086190000999").exists()
+    scan = SimpleUploadedFile("to-khai.pdf", handmade_pdf(), content_type="application/pdf")
+    r = c.post(
+        "/can-bo/tiep-nhan/",
+        {**base, f"component-{components[0].pk}": scan, "assisted": "on", "consent_note": "Đồng ý"},
+    )
+    assert r.status_code == 302
+    d = Dossier.objects.get(applicant__personal_id="086190000999")
+    assert d.channel == "counter" and d.state == State.PROCESSING
+    assert d.assisted and d.consent_note == "Đồng ý"
+    assert r["Location"].endswith(f"/can-bo/ho-so/{d.code}/#in-phieu")
+    assert c.get(f"/can-bo/ho-so/{d.code}/in/tiep-nhan/").content.startswith(b"%PDF")
+    # Officers of another unit cannot file under this procedure.
+    r = client_for(personas.officer_b).get(
+        "/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)}
+    )
+    assert str(procedure.public_id) not in r.content.decode()
+    assert client_for(personas.specialist).get("/can-bo/tiep-nhan/").status_code == 404
+
+
+def test_warn_due_dossiers(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    soon = submitted(personas, procedure, applicant)  # reception clock: 8 working hours
+    assert soon.due_at is not None
+    now = soon.due_at - 2 * H
+    assert list(dossiers_due_within(now=now)) == [soon]
+    assert list(dossiers_due_within(now=soon.due_at + H)) == []
+    out = io.StringIO()
+    call_command("warn_due_dossiers", "--now", now.isoformat(), stdout=out)
+    text = out.getvalue()
+    assert soon.code in text and "motcua_a" in text
+    assert "1 hồ sơ sắp đến hạn trong 24 giờ." in text
+    out = io.StringIO()
+    call_command("warn_due_dossiers", "--now", now.isoformat(), "--hours", "1", stdout=out)
+    assert soon.code not in out.getvalue()
+
+
+@pytest.mark.parametrize("path", ["/can-bo/ho-so/", "/can-bo/tiep-nhan/"])
+def test_login_required(client: Client, path: str):
+    r = client.get(path)
+    assert r.status_code == 302 and "/dang-nhap/" in r["Location"]
