@@ -19,6 +19,7 @@ errors.install(api)
 from motcua.accounts.api import router as accounts_router  # noqa: E402
 from motcua.calendar.api import router as calendar_router  # noqa: E402
 from motcua.catalog.api import router as catalog_router  # noqa: E402
+from motcua.documents.api import router as files_router  # noqa: E402
 from motcua.dossiers.api import router as dossiers_router  # noqa: E402
 from motcua.units.api import router as units_router  # noqa: E402
 
@@ -27,3 +28,4 @@ api.add_router("/units", units_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/files", files_router)

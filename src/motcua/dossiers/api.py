@@ -17,7 +17,9 @@ from motcua.accounts.models import Applicant, User
 from motcua.api.auth import STAFF_AUTH
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError, NotFound
+from motcua.documents.models import StoredFile
 from motcua.dossiers import selectors, services
+from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import State
 
@@ -25,6 +27,11 @@ router = Router(tags=["Hồ sơ"])
 
 
 # ------------------------------------------------------------------ schemas
+
+
+class DocumentIn(Schema):
+    component: int = Field(description="id của thành phần hồ sơ (DocumentComponent)")
+    file: uuid.UUID = Field(description="id của tệp đã tải lên qua POST /api/v1/files")
 
 
 class SubmitIn(Schema):
@@ -37,6 +44,9 @@ class SubmitIn(Schema):
     form_data: dict[str, Any] = Field(default_factory=dict)
     assisted: bool = False
     consent_note: str = ""
+    documents: list[DocumentIn] = Field(
+        default_factory=list, description="Giấy tờ kèm theo: tệp đã tải lên cho từng thành phần"
+    )
 
 
 class DossierOut(Schema):
@@ -206,6 +216,7 @@ def submit(
     if applicant is None:
         raise DomainError("Không xác định được người nộp hồ sơ.", code="applicant_required")
     dossier = services.dossier_submit(
+        attachments=_attachments(payload.documents),
         actor=user,
         procedure=procedure,
         applicant=applicant,
@@ -217,6 +228,24 @@ def submit(
         consent_note=payload.consent_note,
     )
     return Status(201, _out(dossier))
+
+
+def _attachments(documents: list[DocumentIn]) -> list[Attachment]:
+    """The uploaded files a submission references (one query; none when
+    there are no documents). Ownership and components are checked by the
+    service."""
+    if not documents:
+        return []
+    ids = {d.file for d in documents}
+    stored = {f.public_id: f for f in StoredFile.objects.filter(public_id__in=ids)}
+    missing = ids - stored.keys()
+    if missing:
+        raise DomainError(
+            "Không tìm thấy tệp đã tải lên.",
+            code="file_not_found",
+            errors=[{"field": "documents", "message": str(m)} for m in sorted(map(str, missing))],
+        )
+    return [Attachment(file=stored[d.file], component_id=d.component) for d in documents]
 
 
 @router.get("", response=list[DossierOut], auth=STAFF_AUTH, summary="Danh sách hồ sơ")

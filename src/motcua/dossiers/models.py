@@ -365,3 +365,70 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DraftStep(models.TextChoices):
+    FORM = "form", _("Tờ khai")
+    DOCUMENTS = "documents", _("Giấy tờ")
+    DELIVERY = "delivery", _("Nhận kết quả")
+    REVIEW = "review", _("Xem lại và nộp")
+
+
+class DossierDraft(models.Model):
+    """A dossier being filled in by an applicant (lifecycle state ``draft``),
+    kept on the server so it survives a closed browser and resumes on
+    another device. Saved after every field; becomes a :class:`Dossier` by
+    :func:`motcua.dossiers.drafts.draft_submit` (``dossier`` is then set).
+
+    ``attachments`` lists ``{"component": <DocumentComponent pk>, "file":
+    <StoredFile public_id>, "reused": <CitizenDocument public_id or null>}``."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dossier_drafts",
+        verbose_name=_("người soạn"),
+    )
+    applicant = models.ForeignKey(
+        "accounts.Applicant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("người nộp hồ sơ"),
+    )
+    procedure = models.ForeignKey(
+        "catalog.ConfiguredProcedure",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thủ tục tại đơn vị"),
+    )
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    attachments = models.JSONField(_("giấy tờ đính kèm"), default=list, blank=True)
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.ONLINE,
+    )
+    step = models.CharField(
+        _("bước đã đến"), max_length=10, choices=DraftStep.choices, default=DraftStep.FORM
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("lưu lần cuối"))
+    dossier = models.ForeignKey(
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hồ sơ đã nộp"),
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ đang soạn")
+        verbose_name_plural = _("hồ sơ đang soạn")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "procedure"], name="dossier_draft_owner_idx")]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
