@@ -307,6 +307,18 @@ class StandardSet(models.Model):
     province = models.ForeignKey(
         "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+"
     )
+    agency = models.ForeignKey(
+        "units.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("chỉ áp dụng cho đơn vị"),
+        help_text=_(
+            "Để trống: mọi đơn vị cùng cấp của tỉnh (ví dụ mọi xã). "
+            "Chọn một sở: bộ thủ tục riêng của sở đó."
+        ),
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -822,15 +822,32 @@ LEVEL_AGENCY_KIND = {
 
 
 def standard_set_create(
-    *, actor: Actor, name: str, level: str, province: AdministrativeUnit
+    *,
+    actor: Actor,
+    name: str,
+    level: str,
+    province: AdministrativeUnit,
+    agency: Agency | None = None,
 ) -> StandardSet:
+    """A standard set for every agency of ``level`` in ``province`` or, with
+    ``agency``, the set of that one agency (a department's own set)."""
+    if agency is not None and (
+        agency.province_id != province.pk
+        or agency.kind != LEVEL_AGENCY_KIND[StandardSetLevel(level)]
+    ):
+        raise DomainError(
+            _("Đơn vị được chọn không thuộc cấp và tỉnh của bộ thủ tục."),
+            code="standard_set_agency_mismatch",
+        )
     with transaction.atomic():
-        standard_set = StandardSet.objects.create(name=name, level=level, province=province)
+        standard_set = StandardSet.objects.create(
+            name=name, level=level, province=province, agency=agency
+        )
         _audit(
             actor=actor,
             action="standard_set.create",
             obj=standard_set,
-            after={"name": name, "level": level},
+            after={"name": name, "level": level, "agency": agency.public_id if agency else None},
         )
     return standard_set
 
@@ -959,16 +976,16 @@ def standard_set_publish(*, actor: Actor, standard_set: StandardSet) -> PublishR
             errors=[{"message": p} for p in problems],
         )
     kind = LEVEL_AGENCY_KIND[StandardSetLevel(standard_set.level)]
-    scope = {
+    scope: dict[str, Any] = {
         "agency__province_id": standard_set.province_id,
         "agency__kind": kind,
         "agency__is_active": True,
     }
-    agency_ids = list(
-        Agency.objects.filter(province_id=standard_set.province_id, kind=kind, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    targets = Agency.objects.filter(province_id=standard_set.province_id, kind=kind, is_active=True)
+    if standard_set.agency_id is not None:
+        scope["agency_id"] = standard_set.agency_id
+        targets = targets.filter(pk=standard_set.agency_id)
+    agency_ids = list(targets.order_by("pk").values_list("pk", flat=True))
     report = PublishReport(agencies=len(agency_ids))
     eform_ids = _latest_eforms(stat.procedure_id for _i, stat in loaded)
     workflow_budget = {

@@ -262,6 +262,25 @@ SEED_TEMPLATES: list[dict[str, Any]] = [
         },
     },
     {
+        "key": "trong-ngay",
+        "name": "Giải quyết trong ngày",
+        "description": "Tiếp nhận → chuyên viên xử lý → lãnh đạo ký, trong một ngày làm việc.",
+        "definition": {
+            "start": "tiep_nhan",
+            "steps": [
+                _step("tiep_nhan", "Tiếp nhận hồ sơ", Role.ONE_STOP_OFFICER, "receiving", 2),
+                _step("xu_ly", "Chuyên viên xử lý", Role.SPECIALIST, "processing", 4),
+                _step("ky", "Lãnh đạo ký", Role.LEADER, "processing", 2),
+            ],
+            "transitions": [
+                _move("tiep_nhan", Action.FORWARD, "xu_ly"),
+                _move("xu_ly", Action.FORWARD, "ky"),
+                _move("ky", Action.SEND_BACK, "xu_ly"),
+                _move("ky", Action.SIGN, END),
+            ],
+        },
+    },
+    {
         "key": "lien-thong",
         "name": "Liên thông",
         "description": "Tiếp nhận → chuyên viên → xin ý kiến cơ quan khác → lãnh đạo.",

@@ -47,6 +47,7 @@ STAFF: list[tuple[str, str, str, list[str]]] = [
     ("thanhtra.tinh", "Phạm Thu Hà", "vl-ubnd", [Role.INSPECTOR]),
     ("motcua.tinh", "Nguyễn Thị Lan", "vl-tthcc", [Role.ONE_STOP_OFFICER]),
     ("lanhdao.tthcc", "Võ Văn Kiệt", "vl-tthcc", [Role.LEADER, Role.UNIT_ADMIN]),
+    ("motcua.stp", "Mai Thị Kim", "vl-so-tu-phap", [Role.ONE_STOP_OFFICER]),
     ("chuyenvien.stp", "Trần Quốc Bảo", "vl-so-tu-phap", [Role.SPECIALIST]),
     ("lanhdao.stp", "Huỳnh Thị Mai", "vl-so-tu-phap", [Role.LEADER]),
     ("quantri.stp", "Đặng Văn Hùng", "vl-so-tu-phap", [Role.UNIT_ADMIN]),
@@ -184,3 +185,98 @@ def demo_accounts_text() -> str:
     for username, name, number, _kind in APPLICANTS:
         lines.append(f"  {username:<22}{name} — người nộp hồ sơ ({number})")
     return "\n".join(lines)
+
+
+#: Each department's own procedures in the sample catalogue.
+DEPARTMENT_SETS: dict[str, list[str]] = {
+    "so-tu-phap": ["2.000829", "1.011441", "1.013859"],
+    "so-tai-chinh": ["2.001583", "2.002043", "2.001610"],
+    "so-xay-dung": ["1.013236", "1.012906"],
+    "so-nn-mt": ["1.012786", "1.012784", "2.001827", "1.012783"],
+    "cong-an": ["3.000333", "3.000347", "1.001456"],
+}
+COMMUNE_SET_NAME = "Bộ thủ tục chuẩn cấp xã tỉnh Vĩnh Long"
+
+
+@dataclass
+class DemoCatalogReport:
+    sets: int
+    agencies: int
+    configured_created: int
+
+
+def _workflow_for(days: object) -> str:
+    """Procedures decided within two working days go through the one-day
+    three-step workflow, longer ones through the department workflow."""
+    return "trong-ngay" if days is not None and float(str(days)) <= 2 else "ba-buoc-cap-so"
+
+
+@transaction.atomic
+def load_demo_catalog() -> DemoCatalogReport:
+    """Standard procedure sets of the demo province, published in one action
+    each: one set for all 124 communes, one for each department that handles
+    procedures of the sample catalogue. Idempotent."""
+    from motcua.catalog.models import (
+        ImplementingLevel,
+        Procedure,
+        StandardSet,
+        StandardSetLevel,
+        WorkflowTemplate,
+    )
+    from motcua.catalog.services import (
+        Statutory,
+        standard_set_create,
+        standard_set_item_add,
+        standard_set_publish,
+    )
+
+    province = _province()
+    workflows = {
+        t.key: t.versions.order_by("-number").first() for t in WorkflowTemplate.objects.all()
+    }
+    procedures = {
+        p.code: p.current_version
+        for p in Procedure.objects.select_related("current_version").filter(
+            current_version__isnull=False
+        )
+    }
+    plan: list[tuple[str, str, Agency | None, list[str]]] = [
+        (
+            COMMUNE_SET_NAME,
+            StandardSetLevel.COMMUNE,
+            None,
+            sorted(
+                code
+                for code, version in procedures.items()
+                if version is not None
+                and version.level == ImplementingLevel.COMMUNE
+                and Statutory.of(version).days is not None
+            ),
+        )
+    ]
+    for slug, codes in DEPARTMENT_SETS.items():
+        department = Agency.objects.get(public_id=f"vl-{slug}")
+        plan.append(
+            (f"Bộ thủ tục {department.name}", StandardSetLevel.DEPARTMENT, department, codes)
+        )
+    report = DemoCatalogReport(sets=0, agencies=0, configured_created=0)
+    for name, level, agency, codes in plan:
+        standard_set = StandardSet.objects.filter(name=name, province=province).first()
+        if standard_set is None:
+            standard_set = standard_set_create(
+                actor=None, name=name, level=level, province=province, agency=agency
+            )
+            for code in codes:
+                version = procedures[code]
+                assert version is not None
+                standard_set_item_add(
+                    actor=None,
+                    standard_set=standard_set,
+                    procedure_version=version,
+                    workflow=workflows[_workflow_for(Statutory.of(version).days)],
+                )
+            report.sets += 1
+        published = standard_set_publish(actor=None, standard_set=standard_set)
+        report.agencies += published.agencies
+        report.configured_created += published.created
+    return report

@@ -279,3 +279,40 @@ def test_admin_publish_action(commune_set, admin_client):
     assert response.status_code == 200
     assert "10 đơn vị" in response.content.decode()
     assert ConfiguredProcedure.objects.count() == 40
+
+
+def test_a_department_set_publishes_to_that_department_only(catalog, province, personas):
+    from motcua.core.errors import DomainError
+
+    other = Agency(
+        public_id="so-khac",
+        name="Sở Xây dựng",
+        kind=AgencyKind.DEPARTMENT,
+        area=province.province,
+    )
+    other.save()
+    workflow_templates_seed(actor=None)
+    three = WorkflowTemplate.objects.get(key="ba-buoc-cap-so").versions.get()
+    with pytest.raises(DomainError) as exc:
+        standard_set_create(
+            actor=None,
+            name="Sai cấp",
+            level=StandardSetLevel.DEPARTMENT,
+            province=province.province,
+            agency=province.agency_a,
+        )
+    assert exc.value.code == "standard_set_agency_mismatch"
+    own = standard_set_create(
+        actor=personas.province_admin,
+        name="Bộ thủ tục Sở Tư pháp",
+        level=StandardSetLevel.DEPARTMENT,
+        province=province.province,
+        agency=province.department,
+    )
+    standard_set_item_add(
+        actor=None, standard_set=own, procedure_version=current("1.013859"), workflow=three
+    )
+    report = standard_set_publish(actor=None, standard_set=own)
+    assert report.agencies == 1 and report.created == 1
+    assert [c.agency for c in ConfiguredProcedure.objects.all()] == [province.department]
+    assert not ConfiguredProcedure.objects.filter(agency=other).exists()

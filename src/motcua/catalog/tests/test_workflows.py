@@ -36,7 +36,7 @@ def test_seeded_templates_are_valid_and_published():
     call_command("seed_workflows", stdout=out)
     call_command("seed_workflows", stdout=out)  # idempotent
     keys = set(WorkflowTemplate.objects.values_list("key", flat=True))
-    assert keys == {"mot-buoc-cap-xa", "ba-buoc-cap-so", "lien-thong"}
+    assert keys == {"mot-buoc-cap-xa", "trong-ngay", "ba-buoc-cap-so", "lien-thong"}
     for template in WorkflowTemplate.objects.all():
         (version,) = template.versions.all()
         assert version.status == VersionStatus.PUBLISHED

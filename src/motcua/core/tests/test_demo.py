@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from motcua.accounts.models import Applicant, RoleAssignment, User
+from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.demo import DEMO_PASSWORD
 from motcua.units.models import Agency, AgencyKind
 
@@ -22,12 +23,28 @@ def test_demo_loads_vinh_long_once(client):
     assert vinh_long.filter(kind=AgencyKind.DEPARTMENT).count() == 15
     assert vinh_long.filter(kind=AgencyKind.PUBLIC_SERVICE_CENTRE).count() == 1
     assert vinh_long.exclude(e_identifier__isnull=False).count() == 0
+    # One standard set for all communes and one per department, published.
+    assert "6 bộ thủ tục chuẩn mới, công bố tới 129 đơn vị" in text
+    offered = ConfiguredProcedure.objects.filter(agency__public_id="vl-xa-28756")
+    assert offered.count() == 30
+    assert offered.filter(current_version__isnull=True).count() == 0
+    assert sorted(
+        ConfiguredProcedure.objects.filter(agency__public_id="vl-so-tu-phap").values_list(
+            "procedure__code", flat=True
+        )
+    ) == ["1.011441", "1.013859", "2.000829"]
+    birth = offered.get(procedure__code="1.001193").current_version
+    assert birth is not None and birth.workflow is not None
+    assert birth.workflow.template.key == "trong-ngay"
     roles = RoleAssignment.objects.count()
     users = User.objects.count()
 
     again = io.StringIO()
     call_command("demo", stdout=again)
-    assert "0 cơ quan mới, 0 cán bộ mới, 0 người nộp mới" in again.getvalue()
+    assert (
+        "0 cơ quan mới, 0 cán bộ mới, 0 người nộp mới; 0 bộ thủ tục chuẩn mới" in again.getvalue()
+    )
+    assert ConfiguredProcedure.objects.count() == 3735
     assert RoleAssignment.objects.count() == roles
     assert User.objects.count() == users
     assert Applicant.objects.filter(personal_id="086190001234").count() == 1

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.core.demo import demo_accounts_text, load_demo
+from motcua.core.demo import demo_accounts_text, load_demo, load_demo_catalog
 from motcua.core.errors import DomainError
 
 #: Reference data loaded before the demo province, in order, when the
@@ -25,13 +25,14 @@ class Command(BaseCommand):
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
         try:
             report = load_demo()
+            catalog = load_demo_catalog()
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        if "demo_catalog" in available:
-            call_command("demo_catalog", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(
             f"Tỉnh demo Vĩnh Long: {report.agencies_created} cơ quan mới, "
-            f"{report.staff_created} cán bộ mới, {report.applicants_created} người nộp mới "
+            f"{report.staff_created} cán bộ mới, {report.applicants_created} người nộp mới; "
+            f"{catalog.sets} bộ thủ tục chuẩn mới, công bố tới {catalog.agencies} đơn vị, "
+            f"{catalog.configured_created} thủ tục tại đơn vị mới "
             f"({time.perf_counter() - started:.1f} s)."
         )
         self.stdout.write(demo_accounts_text())
