@@ -356,3 +356,27 @@ def test_warn_due_dossiers(
 def test_login_required(client: Client, path: str):
     r = client.get(path)
     assert r.status_code == 302 and "/dang-nhap/" in r["Location"]
+
+
+def test_stale_page_shows_the_conflict_not_the_state_error(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = submitted(personas, procedure, applicant)
+    services.dossier_accept(dossier=d, actor=personas.officer, expected_version=1)
+    r = client_for(personas.officer).post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/refuse/",
+        {"expected_version": 1, "reasons": "Thiếu giấy tờ"},
+    )
+    assert r.status_code == 409
+    assert "Hồ sơ vừa được người khác cập nhật" in r.content.decode()
+    assert fresh(d).state == State.PROCESSING
+
+
+def test_due_marks_are_text() -> None:
+    from motcua.backoffice.selectors import due_mark
+
+    now = timezone.now()
+    assert due_mark(now - H, now=now).text == "Quá hạn"
+    assert due_mark(now + 23 * H, now=now).text == "Sắp đến hạn"
+    assert due_mark(now + 25 * H, now=now).kind == ""
+    assert due_mark(None).kind == ""
