@@ -183,7 +183,7 @@ def child(label: str, n: int) -> None:
                 "SELECT SUM(pg_total_relation_size(c::regclass)) FROM unnest(%s::text[]) AS c",
                 [tables],
             )
-            total = int(cursor.fetchone()[0])  # type: ignore[index]
+            total = int(cursor.fetchone()[0])
             how = "pg_total_relation_size, tables and indexes"
         else:
             try:
@@ -193,7 +193,7 @@ def child(label: str, n: int) -> None:
                     f"(SELECT name FROM sqlite_master WHERE tbl_name IN ({marks}))",
                     tables,
                 )
-                total = int(cursor.fetchone()[0] or 0)  # type: ignore[index]
+                total = int(cursor.fetchone()[0] or 0)
                 how = "dbstat, tables and indexes"
             except Exception:
                 total = Path(connection.settings_dict["NAME"]).stat().st_size
