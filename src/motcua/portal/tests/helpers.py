@@ -115,3 +115,7 @@ def now() -> datetime.datetime:
     from django.utils import timezone
 
     return timezone.now()
+
+
+def upload_result(actor: User) -> Attachment:
+    return Attachment(file=upload(actor, "ket-qua.pdf"), title="Bản sao trích lục")
