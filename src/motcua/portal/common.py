@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.documents.models import StoredFile
@@ -27,3 +33,29 @@ def thumbnail_of(stored: StoredFile) -> str:
     if stored.thumbnail:
         return reverse("portal:thumbnail", args=[stored.public_id])
     return stored.thumbnail_url
+
+
+View = Callable[..., HttpResponse]
+
+
+def login_required_htmx(view: View) -> View:
+    """Like ``login_required``, but an htmx call whose session has expired
+    gets a short message in place (not the login page swapped into a
+    fragment); what was saved before is kept on the server."""
+    guarded = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_htmx(request) and not request.user.is_authenticated:
+            return HttpResponse(
+                '<span class="error">'
+                + _(
+                    "Phiên đăng nhập đã hết hạn nên chưa lưu được. Hãy đăng nhập lại; "
+                    "những gì đã lưu trước đó vẫn còn."
+                )
+                + "</span>"
+            )
+        response: HttpResponse = guarded(request, *args, **kwargs)
+        return response
+
+    return wrapper

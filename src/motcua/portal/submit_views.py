@@ -27,7 +27,7 @@ from motcua.core.text import search_terms
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
-from motcua.portal.common import current_user, is_htmx, thumbnail_of
+from motcua.portal.common import current_user, is_htmx, login_required_htmx, thumbnail_of
 from motcua.units.models import Agency
 
 STEP_SLUGS: dict[str, str] = {
@@ -240,7 +240,7 @@ def draft(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
     return redirect(_step_url(the_draft, DraftStep.REVIEW))
 
 
-@login_required
+@login_required_htmx
 @require_POST
 def autosave(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
     """htmx: save the e-form after a field changed; a tiny status fragment."""
@@ -255,7 +255,7 @@ def autosave(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_htmx
 @require_POST
 def attach(request: HttpRequest, procedure: uuid.UUID, component: int) -> HttpResponse:
     """Upload (or take from the store) the file of one component. With htmx

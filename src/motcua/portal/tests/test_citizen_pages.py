@@ -88,6 +88,15 @@ def test_autosave_stores_the_field_and_reports_only_its_problem(client, personas
     assert draft.form_data["ngay_sinh"] == "17/05/1990"  # kept, nothing typed is lost
 
 
+def test_autosave_after_the_session_expired_says_so_in_place(client, portal_procedure):
+    resp = client.post(
+        _url(portal_procedure, "tu-dong-luu/"), {"ho_ten": "An"}, HTTP_HX_REQUEST="true"
+    )
+    assert resp.status_code == 200
+    assert "Phiên đăng nhập đã hết hạn" in resp.content.decode()
+    assert not DossierDraft.objects.exists()
+
+
 def test_save_button_without_javascript(client, personas, portal_procedure):
     _login(client)
     resp = client.post(
