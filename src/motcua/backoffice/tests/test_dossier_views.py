@@ -380,3 +380,67 @@ def test_due_marks_are_text() -> None:
     assert due_mark(now + 23 * H, now=now).text == "Sắp đến hạn"
     assert due_mark(now + 25 * H, now=now).kind == ""
     assert due_mark(None).kind == ""
+
+
+def test_image_document_has_a_thumbnail(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    from motcua.documents.services import stored_file_create
+    from motcua.documents.tests.factories import png_bytes
+
+    components = add_components(procedure)
+    image = stored_file_create(actor=personas.citizen, content=png_bytes(), name="cccd.png")
+    d = submitted(
+        personas,
+        procedure,
+        applicant,
+        attachments=[
+            Attachment(file=upload(personas.citizen), component_id=components[0].pk),
+            Attachment(file=image, component_id=components[1].pk),
+        ],
+    )
+    doc = d.documents.get(component=components[1])
+    c = client_for(personas.officer)
+    page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert f'alt="Ảnh thu nhỏ: {doc.title}"' in page
+    thumb = c.get(f"/can-bo/ho-so/{d.code}/tai-lieu/{doc.public_id}/anh-nho/")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    b = client_for(personas.officer_b)
+    assert b.get(f"/can-bo/ho-so/{d.code}/tai-lieu/{doc.public_id}/anh-nho/").status_code == 404
+
+
+def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredProcedure):
+    from motcua.catalog.models import EForm, VersionStatus
+
+    cpv = procedure.current_version
+    assert cpv is not None
+    cpv.eform = EForm.objects.create(
+        procedure=procedure.procedure,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        schema={
+            "type": "object",
+            "title": "Tờ khai",
+            "properties": {"ho_ten": {"type": "string", "title": "Họ tên người được cấp"}},
+            "required": ["ho_ten"],
+        },
+    )
+    cpv.save(update_fields=["eform"])
+    c = client_for(personas.officer)
+    page = c.get("/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)}).content.decode()
+    assert "Họ tên người được cấp" in page
+    base = {
+        "procedure": str(procedure.public_id),
+        "idempotency_key": "k2",
+        "identifier": "086190000888",
+        "name": "Võ Văn Em",
+    }
+    r = c.post("/can-bo/tiep-nhan/", base)
+    assert "Tờ khai chưa hợp lệ" in r.content.decode()
+    assert not Dossier.objects.filter(applicant__personal_id="086190000888").exists()
+    r = c.post("/can-bo/tiep-nhan/", {**base, "ho_ten": "Võ Văn Em"})
+    assert r.status_code == 302
+    d = Dossier.objects.get(applicant__personal_id="086190000888")
+    assert d.form_data == {"ho_ten": "Võ Văn Em"}
+    page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Họ tên người được cấp" in page
