@@ -45,6 +45,7 @@ LABELS: dict[str, str] = {
     "reassign": "Giao lại người xử lý",
     "stop": "Dừng xử lý hồ sơ",
     "hand_over": "Trả kết quả",
+    "consult": "Xin ý kiến đơn vị liên quan",
     "answer": "Trả lời xin ý kiến",
 }
 
@@ -138,6 +139,11 @@ def available_actions(*, user: User, dossier: Dossier) -> list[ActionOption]:
         if end:
             add("decide", end)
     if state == State.PROCESSING and holder:
+        consult = _moves(graph, dossier, lambda a, t: a == "consult" and t != END)
+        open_keys = set(branches.values_list("step_key", flat=True))
+        consult = [m for m in consult if m.value.split("|", 1)[1] not in open_keys]
+        if consult:
+            add("consult", consult)
         if not DossierEvent.objects.filter(dossier=dossier, action="ask_to_supplement").exists():
             add("ask_to_supplement")
         add("ask_to_pay")
@@ -298,6 +304,9 @@ def run_action(
         return services.dossier_hand_over(
             **common, received_by=_text(post, "received_by"), note=_text(post, "note")
         )
+    if name == "consult":
+        _via, target = _move(post)
+        return services.dossier_consult(**common, question=_text(post, "question"), target=target)
     if name == "answer":
         return services.dossier_answer(**common, answer=_text(post, "answer"))
     raise DomainError(_("Thao tác không hợp lệ."), code="action_unknown")

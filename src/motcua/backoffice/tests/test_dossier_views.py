@@ -444,3 +444,53 @@ def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredP
     assert d.form_data == {"ho_ten": "Võ Văn Em"}
     page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Họ tên người được cấp" in page
+
+
+def test_consult_and_answer(personas: Personas, applicant: Applicant):
+    from motcua.accounts.models import Role
+    from motcua.core.testing import make_staff
+    from motcua.dossiers.tests.factories import THREE_STEPS, make_procedure
+
+    p = personas
+    b = p.place.agency_b
+    consulted = make_staff("chuyenvien_b", (b, Role.SPECIALIST))
+    definition = {
+        "start": "reception",
+        "steps": [
+            *THREE_STEPS["steps"],
+            {
+                "key": "opinion",
+                "name": "Ý kiến phường Tây Sơn",
+                "role": "specialist",
+                "holder": f"agency:{b.public_id}",
+                "budget_hours": 8,
+            },
+        ],
+        "transitions": [
+            *THREE_STEPS["transitions"],
+            {"from": "specialist", "action": "consult", "to": "opinion"},
+            {"from": "opinion", "action": "join", "to": "specialist"},
+        ],
+    }
+    procedure = make_procedure(p.place.agency_a, definition=definition)
+    d = accepted(p, procedure, applicant)
+    d = services.dossier_forward(dossier=d, actor=p.officer, expected_version=2)
+    names = [a.name for a in available_actions(user=p.specialist, dossier=d)]
+    assert "consult" in names and "forward" in names
+    r = client_for(p.specialist).post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/consult/",
+        {"expected_version": 3, "move": "consult|opinion", "question": "Xác nhận cư trú"},
+    )
+    assert r.status_code == 302
+    d = fresh(d)
+    names = [a.name for a in available_actions(user=p.specialist, dossier=d)]
+    assert "forward" not in names and "consult" not in names  # waiting for the answer
+    c = client_for(consulted)
+    assert d.code in c.get("/can-bo/ho-so/").content.decode()
+    assert [a.name for a in available_actions(user=consulted, dossier=d)] == ["answer"]
+    r = c.post(
+        f"/can-bo/ho-so/{d.code}/thao-tac/answer/",
+        {"expected_version": 4, "answer": "Có cư trú tại địa bàn"},
+    )
+    assert r.status_code == 302
+    assert "forward" in [a.name for a in available_actions(user=p.specialist, dossier=fresh(d))]
