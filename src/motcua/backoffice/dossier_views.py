@@ -448,7 +448,17 @@ def intake(request: HttpRequest) -> HttpResponse:
     if procedure is not None and procedure.current_version is not None:
         eform = procedure.current_version.eform
         schema = eform.schema if eform is not None else None
-    if request.method == "POST" and procedure is not None:
+    found: Applicant | None = None
+    looked_up = request.method == "POST" and "lookup" in request.POST
+    if looked_up:
+        ident = request.POST.get("identifier", "").strip()
+        field = (
+            "tax_code" if request.POST.get("applicant_kind") == "organisation" else "personal_id"
+        )
+        found = Applicant.objects.filter(**{field: ident}).first() if ident else None
+        if schema is not None:
+            data = eforms.data_from_post(schema, request.POST)
+    elif request.method == "POST" and procedure is not None:
         if schema is not None:
             data = eforms.data_from_post(schema, request.POST)
         assisted = request.POST.get("assisted") == "on"
@@ -513,5 +523,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             "values": request.POST if request.method == "POST" else {},
             "deliveries": Delivery.choices,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "looked_up": looked_up,
+            "found": found,
         },
     )

@@ -494,3 +494,13 @@ def test_consult_and_answer(personas: Personas, applicant: Applicant):
     )
     assert r.status_code == 302
     assert "forward" in [a.name for a in available_actions(user=p.specialist, dossier=fresh(d))]
+
+
+def test_counter_intake_lookup(personas: Personas, procedure: ConfiguredProcedure):
+    c = client_for(personas.officer)
+    base = {"procedure": str(procedure.public_id), "applicant_kind": "citizen", "lookup": "1"}
+    r = c.post("/can-bo/tiep-nhan/", {**base, "identifier": "086190000123"})
+    assert "Đã có trong hệ thống: <strong>Nguyễn Văn An</strong>" in r.content.decode()
+    r = c.post("/can-bo/tiep-nhan/", {**base, "identifier": "086190000555"})
+    assert "Chưa có trong hệ thống" in r.content.decode()
+    assert not Dossier.objects.exists()
