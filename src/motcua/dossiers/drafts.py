@@ -162,10 +162,48 @@ def draft_start(
     existing = draft_open_for(user=user, procedure=procedure)
     if existing is not None:
         return existing
+    cpv = procedure.current_version
+    schema = cpv.eform.schema if cpv is not None and cpv.eform is not None else None
     draft = DossierDraft.objects.create(
-        owner=user, applicant=applicant, procedure=procedure, updated_at=_now(now)
+        owner=user,
+        applicant=applicant,
+        procedure=procedure,
+        form_data=prefill(schema, applicant) if schema else {},
+        updated_at=_now(now),
     )
     return draft_get_for_user(user=user, public_id=draft.public_id)
+
+
+#: Top-level e-form fields filled from the applicant's account (UX
+#: requirement 2: what the system already knows is not asked again).
+_PREFILL_NAMES = {
+    "ho_ten": "name",
+    "ho_va_ten": "name",
+    "ten_nguoi_yeu_cau": "name",
+    "so_dien_thoai": "phone",
+    "dien_thoai": "phone",
+    "email": "email",
+    "thu_dien_tu": "email",
+}
+
+
+def prefill(schema: Mapping[str, Any], applicant: Applicant) -> dict[str, Any]:
+    """Starting values of a new draft from ``applicant``: the personal ID
+    for ``personal-id`` fields, and the name, phone and e-mail for the
+    fields named in :data:`_PREFILL_NAMES`. The citizen can still change them."""
+    data: dict[str, Any] = {}
+    for name, sub in schema.get("properties", {}).items():
+        if sub.get("type") != "string" or sub.get("oneOf") or sub.get("enum"):
+            continue
+        if sub.get("format") == "personal-id":
+            value = applicant.personal_id or ""
+        elif sub.get("format") is None and name in _PREFILL_NAMES:
+            value = str(getattr(applicant, _PREFILL_NAMES[name]) or "")
+        else:
+            continue
+        if value:
+            data[name] = value
+    return data
 
 
 def _require_open(draft: DossierDraft, actor: User) -> None:

@@ -78,7 +78,7 @@ def test_citizen_files_a_dossier_on_a_phone(
     assert form_weight < 200_000, form_weight
     assert axe(page) == []
 
-    page.get_by_label("Họ và tên người yêu cầu").fill("Nguyễn Văn An")
+    page.get_by_label("Họ và tên người yêu cầu").fill("Nguyễn Văn Anh")
     page.keyboard.press("Tab")
     page.locator("#trang-thai-luu").get_by_text("Đã lưu lúc").wait_for()
     page.get_by_label("Ngày sinh").fill("1990-05-17")
@@ -112,7 +112,7 @@ def test_citizen_files_a_dossier_on_a_phone(
     page.get_by_role("button", name="Tiếp tục").click()
     page.wait_for_url("**?buoc=xem-lai")
     assert axe(page) == []
-    assert "Nguyễn Văn An" in page.content()
+    assert "Nguyễn Văn Anh" in page.content()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url("**/nop-ho-so/da-nop/**")
     assert axe(page) == []
