@@ -504,3 +504,24 @@ def test_counter_intake_lookup(personas: Personas, procedure: ConfiguredProcedur
     r = c.post("/can-bo/tiep-nhan/", {**base, "identifier": "086190000555"})
     assert "Chưa có trong hệ thống" in r.content.decode()
     assert not Dossier.objects.exists()
+
+
+def test_queue_queries_do_not_grow_with_dossiers(
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(personas.officer)
+    submitted(personas, procedure, applicant)
+    c.get("/can-bo/ho-so/")  # warm caches (session, workflow graph)
+    with CaptureQueriesContext(connection) as one:
+        c.get("/can-bo/ho-so/")
+    for _ in range(4):
+        submitted(personas, procedure, applicant)
+    with CaptureQueriesContext(connection) as five:
+        r = c.get("/can-bo/ho-so/")
+    assert r.content.decode().count("/can-bo/ho-so/000.") == 5
+    assert len(five) == len(one)
