@@ -131,7 +131,13 @@ def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
             {
                 "at": e.at,
                 "label": selectors.ACTION_LABELS.get(e.action, e.action),
-                "unit": e.actor_agency.name if e.actor_agency else _("Bạn"),
+                "unit": (
+                    e.actor_agency.name
+                    if e.actor_agency
+                    else _("Bạn")
+                    if e.actor_role == services.APPLICANT_ROLE
+                    else _("Hệ thống")
+                ),
                 "state": State(e.to_state).label,
                 "details": details,
             }
