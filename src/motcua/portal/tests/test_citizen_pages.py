@@ -421,3 +421,39 @@ def test_api_upload_then_submit_with_documents(client, personas, portal_procedur
 def test_citizen_document_store_is_untouched_by_drafts(personas, portal_procedure):
     drafts.draft_start(user=personas.citizen, procedure=portal_procedure)
     assert not CitizenDocument.objects.exists()
+
+
+def test_api_submission_with_a_document_stays_light(
+    client, personas, portal_procedure, django_assert_max_num_queries
+):
+    from motcua.dossiers.tests.test_selectors_api import bearer
+
+    auth = bearer(personas.citizen)
+    resp = client.post(
+        "/api/v1/files", {"file": SimpleUploadedFile("cccd.pdf", handmade_pdf())}, **auth
+    )
+    file_id = json.loads(resp.content)["id"]
+    first = components(portal_procedure)[0]
+    body = {
+        "procedure": str(portal_procedure.public_id),
+        "form_data": GOOD_FORM,
+        "documents": [{"component": first.pk, "file": file_id}],
+    }
+    import datetime
+
+    from django.utils import timezone
+
+    from motcua.calendar.services import add_working_time
+
+    add_working_time(  # the working calendar is built once per process: warm it
+        start=timezone.now(),
+        duration=datetime.timedelta(hours=1),
+        province_code=personas.place.province.code,
+    )
+    # A token submission takes 9 queries with a warm calendar; one document
+    # adds the file read, the component list (cached afterwards) and its row.
+    with django_assert_max_num_queries(12):
+        resp = client.post(
+            "/api/v1/dossiers", data=json.dumps(body), content_type="application/json", **auth
+        )
+    assert resp.status_code == 201, resp.content
