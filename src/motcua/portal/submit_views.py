@@ -7,6 +7,7 @@ chosen."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -51,17 +52,25 @@ DELIVERY_HELP = {
 # ------------------------------------------------------------ pick a unit
 
 
+_PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
+
+
 def pick(request: HttpRequest) -> HttpResponse:
     """Search the province's units (with or without diacritics), then list
     the procedures the chosen unit offers."""
     q = request.GET.get("q", "").strip()[:100]
     unit = request.GET.get("don-vi", "").strip()[:60]
     agencies = agencies_offering(province_code=settings.PROVINCE_CODE)
+    pq = request.GET.get("thu-tuc", "").strip()[:100]
+    if _PROCEDURE_CODE.match(pq):
+        # Arriving from a procedure page: only the units that offer it.
+        agencies = agencies.filter(
+            configured_procedures__procedure__code=pq, configured_procedures__is_active=True
+        )
     for term in search_terms(q):
         agencies = agencies.filter(name_folded__contains=term)
     agency = Agency.objects.filter(public_id=unit, is_active=True).first() if unit else None
     procedures: list[ConfiguredProcedure] = []
-    pq = request.GET.get("thu-tuc", "").strip()[:100]
     if agency is not None:
         found = agency_procedures(agency=agency)
         for term in search_terms(pq):
