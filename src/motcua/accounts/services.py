@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -65,6 +67,63 @@ def _validation_error(exc: ValidationError, field: str) -> DomainError:
     )
 
 
+@dataclass(frozen=True)
+class _IdentityRule:
+    kind: str
+    field: str
+    validate: Callable[[str], None]
+    name_missing: str
+    taken: str
+
+
+_CITIZEN = _IdentityRule(
+    kind=ApplicantKind.CITIZEN,
+    field="personal_id",
+    validate=validate_personal_id,
+    name_missing="Họ và tên không được để trống.",
+    taken="Số định danh cá nhân này đã được đăng ký.",
+)
+_ORGANISATION = _IdentityRule(
+    kind=ApplicantKind.ORGANISATION,
+    field="tax_code",
+    validate=validate_tax_code,
+    name_missing="Tên tổ chức không được để trống.",
+    taken="Mã số thuế này đã được đăng ký.",
+)
+
+
+def _applicant_register(
+    rule: _IdentityRule,
+    *,
+    user: User | None,
+    name: str,
+    identifier: str,
+    phone: str,
+    email: str,
+    address: str,
+) -> Applicant:
+    identifier = identifier.strip()
+    try:
+        rule.validate(identifier)
+    except ValidationError as exc:
+        raise _validation_error(exc, rule.field) from None
+    if not name.strip():
+        raise DomainError(rule.name_missing, code="name_required")
+    try:
+        with transaction.atomic():
+            return Applicant.objects.create(
+                kind=rule.kind,
+                user=user,
+                name=name.strip(),
+                phone=phone,
+                email=email,
+                address=address,
+                **{rule.field: identifier},
+            )
+    except IntegrityError:
+        raise Conflict(rule.taken, code=f"{rule.field}_taken") from None
+
+
 def applicant_register_citizen(
     *,
     user: User | None,
@@ -74,28 +133,16 @@ def applicant_register_citizen(
     email: str = "",
     address: str = "",
 ) -> Applicant:
-    personal_id = personal_id.strip()
-    try:
-        validate_personal_id(personal_id)
-    except ValidationError as exc:
-        raise _validation_error(exc, "personal_id") from None
-    if not name.strip():
-        raise DomainError("Họ và tên không được để trống.", code="name_required")
-    try:
-        with transaction.atomic():
-            return Applicant.objects.create(
-                kind=ApplicantKind.CITIZEN,
-                user=user,
-                name=name.strip(),
-                personal_id=personal_id,
-                phone=phone,
-                email=email,
-                address=address,
-            )
-    except IntegrityError:
-        raise Conflict(
-            "Số định danh cá nhân này đã được đăng ký.", code="personal_id_taken"
-        ) from None
+    """A citizen, identified by the 12-digit personal identification number."""
+    return _applicant_register(
+        _CITIZEN,
+        user=user,
+        name=name,
+        identifier=personal_id,
+        phone=phone,
+        email=email,
+        address=address,
+    )
 
 
 def applicant_register_organisation(
@@ -107,26 +154,16 @@ def applicant_register_organisation(
     email: str = "",
     address: str = "",
 ) -> Applicant:
-    tax_code = tax_code.strip()
-    try:
-        validate_tax_code(tax_code)
-    except ValidationError as exc:
-        raise _validation_error(exc, "tax_code") from None
-    if not name.strip():
-        raise DomainError("Tên tổ chức không được để trống.", code="name_required")
-    try:
-        with transaction.atomic():
-            return Applicant.objects.create(
-                kind=ApplicantKind.ORGANISATION,
-                user=user,
-                name=name.strip(),
-                tax_code=tax_code,
-                phone=phone,
-                email=email,
-                address=address,
-            )
-    except IntegrityError:
-        raise Conflict("Mã số thuế này đã được đăng ký.", code="tax_code_taken") from None
+    """An organisation, identified by its tax code."""
+    return _applicant_register(
+        _ORGANISATION,
+        user=user,
+        name=name,
+        identifier=tax_code,
+        phone=phone,
+        email=email,
+        address=address,
+    )
 
 
 def _digest(raw: str) -> str:
