@@ -28,38 +28,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-THREE_STEPS = {
-    "start": "reception",
-    "steps": [
-        {
-            "key": "reception",
-            "name": "Tiếp nhận",
-            "role": "one_stop_officer",
-            "holder": "receiving",
-            "budget_hours": 4,
-        },
-        {
-            "key": "specialist",
-            "name": "Chuyên viên thẩm định",
-            "role": "specialist",
-            "holder": "processing",
-            "budget_hours": 12,
-        },
-        {
-            "key": "leader",
-            "name": "Lãnh đạo phê duyệt",
-            "role": "leader",
-            "holder": "processing",
-            "budget_hours": 4,
-        },
-    ],
-    "transitions": [
-        {"from": "reception", "action": "forward", "to": "specialist"},
-        {"from": "specialist", "action": "forward", "to": "leader"},
-        {"from": "leader", "action": "approve", "to": "end"},
-    ],
-}
-
 
 def child(label: str, n: int) -> None:
     sys.path.insert(0, str(REPO / "src"))
@@ -85,6 +53,7 @@ def child(label: str, n: int) -> None:
         PauseInterval,
         StepRun,
     )
+    from motcua.dossiers.tests import factories
 
     call_command("migrate", verbosity=0)
     tag = secrets.token_hex(3)
@@ -120,7 +89,10 @@ def child(label: str, n: int) -> None:
     )
     template = cm.WorkflowTemplate.objects.create(key=f"bench-{tag}", name="Ba bước")
     workflow = cm.WorkflowTemplateVersion.objects.create(
-        template=template, number=1, status=cm.VersionStatus.PUBLISHED, definition=THREE_STEPS
+        template=template,
+        number=1,
+        status=cm.VersionStatus.PUBLISHED,
+        definition=factories.THREE_STEPS,
     )
     configured = cm.ConfiguredProcedure.objects.create(agency=agency, procedure=procedure)
     cpv = cm.ConfiguredProcedureVersion.objects.create(
@@ -144,7 +116,11 @@ def child(label: str, n: int) -> None:
     started = time.perf_counter()
     dossiers = [
         services.dossier_submit(
-            actor=citizen, procedure=configured, applicant=applicant, idempotency_key=f"{tag}-{i}"
+            actor=citizen,
+            procedure=configured,
+            applicant=applicant,
+            idempotency_key=f"{tag}-{i}",
+            result_delivery="counter",  # an online result needs a file before hand-over
         )
         for i in range(n)
     ]
