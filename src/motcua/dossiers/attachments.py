@@ -9,9 +9,8 @@ action's transaction, tagged with the action's event number.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -56,13 +55,37 @@ class RequestedItem:
     component_id: int | None = None
 
 
-@lru_cache(maxsize=2048)
-def components_of(procedure_version_id: int) -> tuple[DocumentComponent, ...]:
-    """The document components of a published procedure version. Published
-    versions are immutable, so the answer is cached per process."""
-    return tuple(
-        DocumentComponent.objects.filter(version_id=procedure_version_id).order_by("position")
-    )
+class _ComponentsCache:
+    """The document components of a published procedure version, cached per
+    process (published versions are immutable). ``cache_clear()`` also
+    forgets the pinned configuration versions and agencies cached by
+    :mod:`motcua.dossiers.services` (tests call it: row ids are reused after
+    a rollback)."""
+
+    def __init__(self) -> None:
+        self._data: dict[int, tuple[DocumentComponent, ...]] = {}
+        self.clear_hooks: list[Callable[[], None]] = []
+
+    def __call__(self, procedure_version_id: int) -> tuple[DocumentComponent, ...]:
+        found = self._data.get(procedure_version_id)
+        if found is None:
+            found = tuple(
+                DocumentComponent.objects.filter(version_id=procedure_version_id).order_by(
+                    "position"
+                )
+            )
+            if len(self._data) >= 2048:
+                self._data.clear()
+            self._data[procedure_version_id] = found
+        return found
+
+    def cache_clear(self) -> None:
+        self._data.clear()
+        for hook in self.clear_hooks:
+            hook()
+
+
+components_of = _ComponentsCache()
 
 
 def _components(dossier: Dossier) -> dict[int, DocumentComponent]:

@@ -10,19 +10,19 @@ import datetime
 import hmac
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from motcua.accounts.models import RoleAssignment, User
-from motcua.accounts.selectors import agencies_for_user
-from motcua.catalog.workflows import parse_graph
 from motcua.core.errors import NotFound
+from motcua.dossiers import services
 from motcua.dossiers.models import (
     AccessChannel,
     Dossier,
-    DossierAccessLog,
     DossierEvent,
     StepRun,
 )
@@ -83,32 +83,85 @@ def _dossiers() -> QuerySet[Dossier]:
 
 
 def can_see(*, user: User, dossier: Dossier) -> bool:
+    """The applicant (or who filed it), or staff with any role in the
+    receiving, processing or holding agency or in a consulted agency. The
+    user's role assignments are read once (kept on ``dossier`` for the
+    action that may follow) and checked in Python."""
     if not user.is_authenticated:
         return False
-    if dossier.submitted_by_id == user.pk or dossier.applicant.user_id == user.pk:
+    if dossier.submitted_by_id == user.pk:
         return True
-    agency_ids = {dossier.receiving_agency_id, dossier.processing_agency_id}
-    if dossier.holder_agency_id is not None:
-        agency_ids.add(dossier.holder_agency_id)
-    consulted = StepRun.objects.filter(dossier=dossier).exclude(parent_step="").values("agency_id")
-    return agencies_for_user(user=user).filter(Q(pk__in=agency_ids) | Q(pk__in=consulted)).exists()
+    rows = services.roles_of(user, dossier=dossier)
+    if rows:
+        services.attach_related(dossier)
+        for agency in (dossier.receiving_agency, dossier.processing_agency, dossier.holder_agency):
+            if agency is not None and services.holds_role(
+                rows, agency_id=agency.pk, province_id=agency.province_id
+            ):
+                return True
+    if dossier.applicant.user_id == user.pk:
+        return True
+    if not rows:
+        return False
+    consulted = list(
+        StepRun.objects.filter(dossier=dossier)
+        .exclude(parent_step="")
+        .values_list("agency_id", flat=True)
+    )
+    agencies = services.agencies_by_id(consulted)
+    return any(
+        services.holds_role(rows, agency_id=a.pk, province_id=a.province_id)
+        for a in agencies.values()
+    )
 
 
 def _log(dossier: Dossier, user: User | None, channel: str) -> None:
-    DossierAccessLog.objects.create(
-        dossier=dossier,
-        user=user if user is not None and user.is_authenticated else None,
-        channel=channel,
+    services.write_access_log(
+        dossier.pk, user.pk if user is not None and user.is_authenticated else None, channel
     )
+
+
+_BY_CODE = services.PreparedRead(lambda code: Dossier.objects.filter(code=code)[:1])
+
+
+def _load(user: User, code: str) -> Dossier:
+    """The dossier row (no joins: the pinned version and agencies come from
+    the per-process caches) if ``user`` may see it."""
+    found = _BY_CODE.models(Dossier, code)
+    dossier = found[0] if found else None
+    if dossier is None or not can_see(user=user, dossier=dossier):
+        raise _not_found()
+    return services.attach_related(dossier)
 
 
 def dossier_get_for_user(*, user: User, code: str, channel: str = AccessChannel.API) -> Dossier:
     """The dossier ``code`` if ``user`` may see it (the read is logged)."""
-    dossier = next(iter(_dossiers().filter(code=code)[:1]), None)
-    if dossier is None or not can_see(user=user, dossier=dossier):
-        raise _not_found()
+    dossier = _load(user, code)
     _log(dossier, user, channel)
     return dossier
+
+
+def dossier_act(
+    *,
+    user: User,
+    code: str,
+    action: str,
+    expected_version: int,
+    channel: str = AccessChannel.API,
+    **kwargs: Any,
+) -> Dossier:
+    """Read the dossier ``code`` for ``user`` and run the action ``action``
+    on it. The read is logged in the action's transaction (one commit); when
+    the action fails, the read is logged on its own."""
+    service = services.ACTIONS[action]
+    dossier = _load(user, code)
+    setattr(dossier, services.PENDING_LOG_ATTR, (user.pk, channel))
+    try:
+        return service(dossier=dossier, actor=user, expected_version=expected_version, **kwargs)
+    except BaseException:
+        if getattr(dossier, services.PENDING_LOG_ATTR, None) is not None:
+            _log(dossier, user, channel)
+        raise
 
 
 def dossier_events_for_user(
@@ -203,19 +256,20 @@ class Tracking:
     timeline: list[TimelineEntry]
 
 
-def _factor_ok(dossier: Dossier, factor: str) -> bool:
+def _factor_ok(factor: str, *, token: str, personal_id: str | None, tax_code: str | None) -> bool:
     factor = factor.strip()
     if not factor:
         return False
-    if hmac.compare_digest(factor.encode(), dossier.tracking_token.encode()):
+    if hmac.compare_digest(factor.encode(), token.encode()):
         return True
     if len(factor) != 4 or not factor.isdigit():
         return False
-    ident = dossier.applicant.personal_id or dossier.applicant.tax_code or ""
+    ident = personal_id or tax_code or ""
     return len(ident) >= 4 and hmac.compare_digest(ident[-4:].encode(), factor.encode())
 
 
 _TRACKING_FIELDS = (
+    "id",
     "code",
     "state",
     "national_status",
@@ -225,11 +279,10 @@ _TRACKING_FIELDS = (
     "appointment_at",
     "finished_at",
     "tracking_token",
+    "holder_agency_id",
+    "configured_procedure_version_id",
     "applicant__personal_id",
     "applicant__tax_code",
-    "holder_agency__name",
-    "configured_procedure_version__workflow__definition",
-    "configured_procedure_version__procedure_version__name",
 )
 _EVENT_FIELDS = (
     "seq",
@@ -244,34 +297,77 @@ _EVENT_FIELDS = (
 )
 
 
+_TRACK_DOSSIER = services.PreparedRead(
+    lambda code: Dossier.objects.filter(code=code).values_list(*_TRACKING_FIELDS)[:1]
+)
+_TRACK_EVENTS = services.PreparedRead(
+    lambda dossier_id: (
+        DossierEvent.objects.filter(dossier_id=dossier_id)
+        .order_by("seq")
+        .values_list(*_EVENT_FIELDS)
+    ),
+    markers=(services.INT_MARKER,),
+)
+
+
+@dataclass(slots=True)
+class _Event:
+    """What tracking reads of an event (a plain object, not a model)."""
+
+    seq: int
+    action: str
+    from_state: str
+    to_state: str
+    from_step: str
+    to_step: str
+    at: datetime.datetime
+    working_seconds: int
+    payload: Any
+
+
+_HOURS = Decimal(3600)
+_CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+
+
 def dossier_track(*, code: str, factor: str) -> Tracking:
     """Public tracking by code plus the last four digits of the applicant's
     personal ID (or tax code), or the dossier's tracking token. Shows the
     state, holding unit, per-step budget against time used and the timeline:
-    no personal data."""
-    rows = (
-        Dossier.objects.select_related(
-            "applicant",
-            "holder_agency",
-            "configured_procedure_version__workflow",
-            "configured_procedure_version__procedure_version",
-        )
-        .only(*_TRACKING_FIELDS)
-        .filter(code=code)[:1]
-    )
-    found = next(iter(rows), None)
-    if found is None or not _factor_ok(found, factor):
+    no personal data.
+
+    Three statements: the dossier row (one join, for the factor), its events
+    (plain tuples, no model instances) and the access-log ``INSERT``; the
+    procedure name and the workflow's steps come from the per-process cache
+    of the pinned version, the holding unit's name from the agency cache."""
+    found = _TRACK_DOSSIER.rows(code)
+    if not found:
         raise _not_found()
-    events = list(DossierEvent.objects.filter(dossier=found).only(*_EVENT_FIELDS).order_by("seq"))
-    dossier = found
-    _log(dossier, None, AccessChannel.TRACKING)
+    row = found[0]
+    (
+        dossier_id,
+        dossier_code,
+        state,
+        status,
+        submitted_at,
+        accepted_at,
+        first_appointment_at,
+        appointment_at,
+        finished_at,
+        token,
+        holder_agency_id,
+        cpv_id,
+        personal_id,
+        tax_code,
+    ) = row
+    if not _factor_ok(factor, token=token, personal_id=personal_id, tax_code=tax_code):
+        raise _not_found()
+    events = [_Event(*values) for values in _TRACK_EVENTS.rows(dossier_id)]
+    services.write_access_log(dossier_id, None, AccessChannel.TRACKING)
     snapshot = replay(events)
-    cpv = dossier.configured_procedure_version
-    steps_by_key = {}
-    if cpv.workflow is not None:
-        graph, _errors = parse_graph(cpv.workflow.definition)
-        if graph is not None:
-            steps_by_key = {s.key: s for s in graph.steps}
+    pinned = services.pinned_version(cpv_id)
+    graph = services.pinned_graph(cpv_id)
+    steps_by_key = {s.key: s for s in graph.steps} if graph is not None else {}
     steps = []
     for clock in snapshot.steps:
         step = steps_by_key.get(clock.step_key)
@@ -279,34 +375,49 @@ def dossier_track(*, code: str, factor: str) -> Tracking:
             TrackedStep(
                 key=clock.step_key,
                 name=step.name if step else clock.step_key,
-                budget_hours=step.budget_hours if step else Decimal(0),
-                used_hours=(Decimal(clock.consumed_seconds) / 3600).quantize(Decimal("0.01")),
+                budget_hours=step.budget_hours if step else _ZERO,
+                used_hours=(Decimal(clock.consumed_seconds) / _HOURS).quantize(_CENT),
                 started_at=clock.started_at,
                 due_at=clock.due_at,
                 ended_at=clock.ended_at,
             )
         )
+    labels = _labels()
     timeline = [
         TimelineEntry(
-            at=e.at,
-            action=e.action,
-            label=str(ACTION_LABELS.get(e.action, e.action)),
-            state=e.to_state,
+            at=e.at, action=e.action, label=labels.get(e.action, e.action), state=e.to_state
         )
         for e in events
     ]
+    holder = (
+        services.agencies_by_id([holder_agency_id]).get(holder_agency_id)
+        if holder_agency_id is not None
+        else None
+    )
     return Tracking(
-        code=dossier.code,
-        procedure=cpv.procedure_version.name,
-        state=dossier.state,
-        state_label=str(State(dossier.state).label),
-        national_status=dossier.national_status,
-        holding_unit=dossier.holder_agency.name if dossier.holder_agency else "",
-        submitted_at=dossier.submitted_at,
-        accepted_at=dossier.accepted_at,
-        first_appointment_at=dossier.first_appointment_at,
-        appointment_at=dossier.appointment_at,
-        finished_at=dossier.finished_at,
+        code=dossier_code,
+        procedure=pinned.procedure_version.name,
+        state=state,
+        state_label=str(State(state).label),
+        national_status=status,
+        holding_unit=holder.name if holder is not None else "",
+        submitted_at=submitted_at,
+        accepted_at=accepted_at,
+        first_appointment_at=first_appointment_at,
+        appointment_at=appointment_at,
+        finished_at=finished_at,
         steps=steps,
         timeline=timeline,
     )
+
+
+_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _labels() -> dict[str, str]:
+    """The action labels in the active language (translated once)."""
+    language = get_language() or ""
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = {k: str(v) for k, v in ACTION_LABELS.items()}
+    return labels

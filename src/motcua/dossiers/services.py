@@ -13,28 +13,35 @@ code.
 from __future__ import annotations
 
 import datetime
+import json
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import F, Model, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import Applicant, Role, User
-from motcua.accounts.selectors import user_has_role
+from motcua.accounts.models import PROVINCE_WIDE_ROLES, Applicant, Role, RoleAssignment, User
 from motcua.calendar import services as calendar
 from motcua.catalog import eforms
 from motcua.catalog.models import (
     ConfiguredProcedure,
     ConfiguredProcedureVersion,
+    DocumentComponent,
+    EForm,
+    ProcedureVersion,
     ProcessingTime,
     TimeUnit,
+    VersionStatus,
+    WorkflowTemplateVersion,
 )
 from motcua.catalog.workflows import END, Graph, Step, parse_graph
 from motcua.core.errors import Conflict, DomainError, PermissionDenied
@@ -47,6 +54,7 @@ from motcua.dossiers.models import (
     Delivery,
     DocumentKind,
     Dossier,
+    DossierAccessLog,
     DossierCounter,
     DossierEvent,
     FormSet,
@@ -61,6 +69,8 @@ from motcua.dossiers.states import (
     national_status,
 )
 from motcua.units.models import Agency
+
+_M = TypeVar("_M", bound=Model)
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: Working hours the one-stop unit has to accept or refuse an online dossier.
@@ -92,6 +102,31 @@ def _not_allowed(dossier: Dossier, action: str) -> DomainError:
         % {"action": action, "state": State(dossier.state).label},
         code="action_not_allowed",
     )
+
+
+def _consultation_pending() -> DomainError:
+    return DomainError(
+        _("Đang chờ ý kiến của đơn vị được xin ý kiến; chưa thể chuyển bước."),
+        code="consultation_pending",
+    )
+
+
+#: Set by ``selectors.dossier_act`` on a dossier read for an action: the
+#: access-log row (user id, channel) that the action writes in its transaction.
+PENDING_LOG_ATTR = "_motcua_pending_access_log"
+
+
+def write_access_log(
+    dossier_id: int, user_id: int | None, channel: str, *, at: datetime.datetime | None = None
+) -> None:
+    """One access-log row: a single ``INSERT`` (no ``RETURNING``, no model)."""
+    table = DossierAccessLog._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (dossier_id, user_id, channel, at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s)",
+            [dossier_id, user_id, channel, at or timezone.now()],
+        )
 
 
 def _conflict() -> Conflict:
@@ -129,17 +164,328 @@ def _add_hours(
 
 @lru_cache(maxsize=256)
 def _parse_cached(workflow_id: int, definition_json: str) -> Graph | None:
-    import json
-
     graph, _errors = parse_graph(json.loads(definition_json))
     return graph
+
+
+# ------------------------------------------------------ per-process caches
+#
+# A dossier pins one ConfiguredProcedureVersion for its whole life and a
+# published version never changes, so the version, its workflow graph,
+# procedure version (name, code), e-form and processing time are cached per
+# process by id: the hot paths load the dossier row without joins. Agencies
+# can be renamed, so they are cached for AGENCY_TTL seconds only. Saving or
+# deleting any of these rows in this process empties the caches (and
+# ``attachments.components_of.cache_clear()`` does too: tests reuse row ids
+# after a rollback).
+
+#: Large catalogue columns a dossier never needs.
+VERSION_DEFERRED = tuple(
+    f"procedure_version__{name}"
+    for name in (
+        "search_text",
+        "processing_note",
+        "fees_note",
+        "result",
+        "legal_basis",
+        "sources",
+        "agency_text",
+    )
+)
+#: Seconds an agency row (name, public id) is reused from memory.
+AGENCY_TTL = 60.0
+
+
+@dataclass
+class _Pinned:
+    cpv: ConfiguredProcedureVersion
+    graph: Graph | None
+    processing: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+
+
+_PINNED: dict[int, _Pinned] = {}
+_AGENCIES: dict[int, tuple[float, Agency]] = {}
+
+
+def clear_caches() -> None:
+    """Forget every cached version, graph and agency (this process)."""
+    _PINNED.clear()
+    _AGENCIES.clear()
+    _parse_cached.cache_clear()
+
+
+files.components_of.clear_hooks.append(clear_caches)
+
+
+def _on_catalog_change(**_kwargs: Any) -> None:
+    clear_caches()
+
+
+for _model in (
+    ConfiguredProcedureVersion,
+    WorkflowTemplateVersion,
+    ProcedureVersion,
+    EForm,
+    ProcessingTime,
+    DocumentComponent,
+    Agency,
+):
+    post_save.connect(_on_catalog_change, sender=_model, dispatch_uid=f"dossiers-cache-{_model}")
+    post_delete.connect(
+        _on_catalog_change, sender=_model, dispatch_uid=f"dossiers-cache-del-{_model}"
+    )
+
+
+def _pinned(cpv_id: int) -> _Pinned:
+    entry = _PINNED.get(cpv_id)
+    if entry is not None:
+        return entry
+    cpv = (
+        ConfiguredProcedureVersion.objects.select_related("workflow", "procedure_version", "eform")
+        .defer(*VERSION_DEFERRED)
+        .get(pk=cpv_id)
+    )
+    graph = None
+    if cpv.workflow is not None:
+        graph, _errors = parse_graph(cpv.workflow.definition)
+    entry = _Pinned(cpv=cpv, graph=graph)
+    if cpv.workflow is None or cpv.workflow.status == VersionStatus.PUBLISHED:
+        if len(_PINNED) >= 4096:
+            _PINNED.clear()
+        _PINNED[cpv_id] = entry
+    return entry
+
+
+def pinned_version(cpv_id: int) -> ConfiguredProcedureVersion:
+    """The configured procedure version ``cpv_id`` with its workflow,
+    procedure version and e-form (cached per process)."""
+    return _pinned(cpv_id).cpv
+
+
+def _remember(cpv: ConfiguredProcedureVersion, agency: Agency) -> None:
+    """Seed the caches with the rows a submission already loaded (the
+    version with its workflow and procedure version, the receiving agency),
+    so the reads and actions that follow start warm."""
+    if cpv.pk not in _PINNED:
+        cpv_fields = ConfiguredProcedureVersion._meta
+        if all(
+            cpv_fields.get_field(name).is_cached(cpv)  # type: ignore[union-attr]
+            for name in ("workflow", "procedure_version", "eform")
+        ):
+            workflow = cpv.workflow
+            if workflow is None or workflow.status == VersionStatus.PUBLISHED:
+                graph = parse_graph(workflow.definition)[0] if workflow is not None else None
+                _PINNED[cpv.pk] = _Pinned(cpv=cpv, graph=graph)
+        else:
+            _pinned(cpv.pk)
+    if agency.pk not in _AGENCIES:
+        _AGENCIES[agency.pk] = (time.monotonic(), agency)
+
+
+def pinned_graph(cpv_id: int) -> Graph | None:
+    """The parsed workflow of the pinned version ``cpv_id`` (None when it
+    has none or it is invalid)."""
+    return _pinned(cpv_id).graph
+
+
+def agencies_by_id(ids: Sequence[int | None]) -> dict[int, Agency]:
+    """The agencies ``ids`` (one query for those not cached in the last
+    :data:`AGENCY_TTL` seconds; none when all are)."""
+    now = time.monotonic()
+    found: dict[int, Agency] = {}
+    missing = []
+    for pk in ids:
+        if pk is None or pk in found:
+            continue
+        hit = _AGENCIES.get(pk)
+        if hit is not None and now - hit[0] < AGENCY_TTL:
+            found[pk] = hit[1]
+        else:
+            missing.append(pk)
+    if missing:
+        if len(_AGENCIES) >= 8192:
+            _AGENCIES.clear()
+        for agency in Agency.objects.filter(pk__in=missing):
+            _AGENCIES[agency.pk] = (now, agency)
+            found[agency.pk] = agency
+    return found
+
+
+_RELATED_AGENCIES = ("receiving_agency", "processing_agency", "holder_agency")
+
+
+def attach_related(dossier: Dossier) -> Dossier:
+    """Fill ``dossier``'s configured procedure version (with workflow and
+    procedure version) and its receiving, processing and holding agencies
+    from the caches, so reading them costs no query."""
+    fields = Dossier._meta
+    cpv_field = fields.get_field("configured_procedure_version")
+    if not cpv_field.is_cached(dossier):
+        cpv_field.set_cached_value(dossier, pinned_version(dossier.configured_procedure_version_id))
+    wanted = [
+        name
+        for name in _RELATED_AGENCIES
+        if not fields.get_field(name).is_cached(dossier)  # type: ignore[union-attr]
+    ]
+    if wanted:
+        agencies = agencies_by_id([getattr(dossier, f"{name}_id") for name in wanted])
+        for name in wanted:
+            pk = getattr(dossier, f"{name}_id")
+            fields.get_field(name).set_cached_value(  # type: ignore[union-attr]
+                dossier, agencies.get(pk) if pk is not None else None
+            )
+    return dossier
+
+
+# ------------------------------------------------------- compiled reads
+
+
+#: Stand for the parameter of a :class:`PreparedRead` while it is compiled.
+TEXT_MARKER = "\x00motcua-prepared-parameter\x00"
+INT_MARKER = -8_070_450_532_247_928_831
+
+
+def _column_name(col: Any, alias: str | None) -> str:
+    target = getattr(col, "target", None)
+    return str(target.attname) if target is not None else str(alias)
+
+
+class PreparedRead:
+    """A read whose SQL Django compiles once per database connection: later
+    calls only execute it and apply the backend's value converters. For the
+    hot reads, where compiling the ORM query cost more CPU than running it.
+    ``build(*markers)`` returns the queryset; each marker (:data:`TEXT_MARKER`
+    or :data:`INT_MARKER`, told by ``markers``) must appear exactly once among
+    its parameters; ``rows(*values)`` puts the values in their places."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        *,
+        markers: tuple[str | int, ...] = (TEXT_MARKER,),
+    ) -> None:
+        self._build = build
+        self._markers = markers
+        self._compiled: dict[int, tuple[str, list[Any], list[int], Any, Any, list[str]]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, list[Any], list[int], Any, Any, list[str]]:
+        conn = connections[alias]
+        entry = self._compiled.get(id(conn))
+        if entry is None:
+            # Distinct stand-ins for equal kinds of marker.
+            stand_ins = [
+                m if i == 0 else (m + i if isinstance(m, int) else f"{m}{i}")
+                for i, m in enumerate(self._markers)
+            ]
+            queryset = self._build(*stand_ins)
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            positions = []
+            for marker in stand_ins:
+                found = [i for i, p in enumerate(params) if type(p) is type(marker) and p == marker]
+                assert len(found) == 1, "each marker must appear once among the parameters"
+                positions.append(found[0])
+            converters = compiler.get_converters([col for col, _ann, _alias in compiler.select])
+            names = [_column_name(col, alias_) for col, _ann, alias_ in compiler.select]
+            entry = (sql, list(params), positions, compiler, converters, names)
+            self._compiled[id(conn)] = entry
+        return entry
+
+    def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
+        sql, params, positions, compiler, converters, _names = self._compile(using)
+        params = params.copy()
+        for position, value in zip(positions, values, strict=True):
+            params[position] = value
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters and rows:
+            return [tuple(r) for r in compiler.apply_converters(rows, converters)]
+        return [tuple(r) for r in rows]
+
+    def models(self, model: type[_M], *values: Any, using: str = "default") -> list[_M]:
+        """The rows as ``model`` instances (``Model.from_db``), for a
+        queryset of ``model`` with no ``select_related``."""
+        names = self._compile(using)[5]
+        return [model.from_db(using, names, row) for row in self.rows(*values, using=using)]
+
+
+# ------------------------------------------------------------------ roles
+
+#: (agency id, role, the agency's province id) of one role assignment.
+RoleRow = tuple[int, str, int | None]
+_PROVINCE_WIDE = frozenset(str(r) for r in PROVINCE_WIDE_ROLES)
+_ROLES_ATTR = "_motcua_actor_roles"
+_ROLES = PreparedRead(
+    lambda user_id: RoleAssignment.objects.filter(user_id=user_id).values_list(
+        "agency_id", "role", "agency__province_id"
+    ),
+    markers=(INT_MARKER,),
+)
+
+
+def roles_of(user: User, *, dossier: Dossier | None = None) -> tuple[RoleRow, ...]:
+    """``user``'s role assignments (one query). Loaded once per dossier
+    request: the rows are kept on ``dossier`` for the same user, so a read
+    followed by an action on it checks access and holder with one query."""
+    if not user.is_authenticated or user.pk is None:
+        return ()
+    if dossier is not None:
+        kept = getattr(dossier, _ROLES_ATTR, None)
+        if kept is not None and kept[0] == user.pk:
+            return kept[1]  # type: ignore[no-any-return]
+    rows: tuple[RoleRow, ...] = tuple(_ROLES.rows(user.pk))
+    if dossier is not None:
+        setattr(dossier, _ROLES_ATTR, (user.pk, rows))
+    return rows
+
+
+def holds_role(
+    rows: Sequence[RoleRow],
+    *,
+    agency_id: int,
+    province_id: int | None,
+    roles: Sequence[str] | None = None,
+) -> bool:
+    """Whether ``rows`` give one of ``roles`` (any role when None) in the
+    agency: directly, or by a province-wide role of its province (the rule
+    of ``accounts.selectors.agencies_for_user``)."""
+    wanted = None if roles is None else {str(r) for r in roles}
+    for row_agency, role, row_province in rows:
+        if wanted is not None and role not in wanted:
+            continue
+        if row_agency == agency_id:
+            return True
+        if role in _PROVINCE_WIDE and row_province is not None and row_province == province_id:
+            return True
+    return False
+
+
+def _has_role(
+    actor: User, agency: Agency, roles: Sequence[str], *, dossier: Dossier | None = None
+) -> bool:
+    return holds_role(
+        roles_of(actor, dossier=dossier),
+        agency_id=agency.pk,
+        province_id=agency.province_id,
+        roles=roles,
+    )
 
 
 def workflow_graph(cpv: ConfiguredProcedureVersion) -> Graph:
     """The pinned workflow of a configured procedure version (published
     workflow versions are immutable, so the parsed graph is cached)."""
-    import json
-
+    entry = _PINNED.get(cpv.pk) if cpv.pk is not None else None
+    if entry is not None:
+        graph = entry.graph
+        if graph is None:
+            raise DomainError(
+                _("Quy trình xử lý của thủ tục không hợp lệ.")
+                if entry.cpv.workflow is not None
+                else _("Thủ tục chưa được gắn quy trình xử lý."),
+                code="workflow_invalid" if entry.cpv.workflow is not None else "workflow_missing",
+            )
+        return graph
     workflow = cpv.workflow
     if workflow is None:
         raise DomainError(_("Thủ tục chưa được gắn quy trình xử lý."), code="workflow_missing")
@@ -147,6 +493,10 @@ def workflow_graph(cpv: ConfiguredProcedureVersion) -> Graph:
     if graph is None:
         raise DomainError(_("Quy trình xử lý của thủ tục không hợp lệ."), code="workflow_invalid")
     return graph
+
+
+def _dossier_graph(dossier: Dossier) -> Graph:
+    return workflow_graph(_pinned(dossier.configured_procedure_version_id).cpv)
 
 
 def _step(graph: Graph, key: str) -> Step:
@@ -162,7 +512,7 @@ def _step_agency(dossier: Dossier, step: Step) -> Agency:
     """The agency that holds ``step``. ``department:<name>`` is held by the
     processing agency (departments are not modelled yet)."""
     if step.holder == "receiving":
-        return dossier.receiving_agency
+        return _agency(dossier, "receiving_agency")
     kind, _sep, rest = step.holder.partition(":")
     if kind == "agency":
         agency = Agency.objects.filter(public_id=rest).first()
@@ -173,11 +523,37 @@ def _step_agency(dossier: Dossier, step: Step) -> Agency:
                 code="step_agency_missing",
             )
         return agency
-    return dossier.processing_agency
+    return _agency(dossier, "processing_agency")
 
 
-def _require_role(actor: User, agency: Agency, roles: Sequence[str], *, code: str) -> None:
-    if not user_has_role(user=actor, agency=agency, roles=roles):
+def _agency(dossier: Dossier, name: str) -> Agency:
+    """``dossier``'s related agency ``name`` (from the instance, else the
+    agency cache)."""
+    if Dossier._meta.get_field(name).is_cached(dossier):  # type: ignore[union-attr]
+        agency = getattr(dossier, name)
+        assert isinstance(agency, Agency)
+        return agency
+    attach_related(dossier)
+    agency = getattr(dossier, name)
+    assert isinstance(agency, Agency)
+    return agency
+
+
+def _holder(dossier: Dossier) -> Agency | None:
+    if dossier.holder_agency_id is None:
+        return None
+    return _agency(dossier, "holder_agency")
+
+
+def _require_role(
+    actor: User,
+    agency: Agency,
+    roles: Sequence[str],
+    *,
+    code: str,
+    dossier: Dossier | None = None,
+) -> None:
+    if not _has_role(actor, agency, roles, dossier=dossier):
         raise PermissionDenied(
             _("Bạn không có vai trò phù hợp tại đơn vị “%(agency)s” để thực hiện thao tác này.")
             % {"agency": agency.name},
@@ -199,13 +575,18 @@ def _require_applicant(dossier: Dossier, actor: User) -> None:
 
 
 def _require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False) -> str:
-    """Check that ``actor`` holds the current step; return the role acted in."""
-    step = _step(workflow_graph(dossier.configured_procedure_version), dossier.current_step)
-    agency = dossier.holder_agency or _step_agency(dossier, step)
+    """Check that ``actor`` holds the current step; return the role acted in
+    (the actor's role assignments are read once, then checked in Python)."""
+    step = _step(_dossier_graph(dossier), dossier.current_step)
+    agency = (
+        _agency(dossier, "holder_agency")
+        if dossier.holder_agency_id is not None
+        else _step_agency(dossier, step)
+    )
     named_ok = dossier.holder_user_id is None or dossier.holder_user_id == actor.pk
-    if named_ok and user_has_role(user=actor, agency=agency, roles=[step.role]):
+    if named_ok and _has_role(actor, agency, [step.role], dossier=dossier):
         return step.role
-    if allow_leader and user_has_role(user=actor, agency=agency, roles=[Role.LEADER]):
+    if allow_leader and _has_role(actor, agency, [Role.LEADER], dossier=dossier):
         return str(Role.LEADER)
     raise PermissionDenied(
         _("Bạn không phải người đang giữ hồ sơ ở bước “%(step)s”.") % {"step": step.name},
@@ -223,6 +604,9 @@ def _reasons(values: Sequence[str] | None, *, code: str = "reasons_required") ->
 def _processing_time(cpv: ConfiguredProcedureVersion, channel: str) -> tuple[Decimal, str]:
     if cpv.processing_days is not None:
         return cpv.processing_days, cpv.processing_unit
+    entry = _PINNED.get(cpv.pk)
+    if entry is not None and channel in entry.processing:
+        return entry.processing[channel]
     row = (
         ProcessingTime.objects.filter(
             version_id=cpv.procedure_version_id,
@@ -238,11 +622,15 @@ def _processing_time(cpv: ConfiguredProcedureVersion, channel: str) -> tuple[Dec
             _("Thủ tục chưa có thời hạn giải quyết nên không thể hẹn ngày trả kết quả."),
             code="processing_time_unknown",
         )
+    if entry is not None:
+        entry.processing[channel] = (row.days, row.unit)
     return row.days, row.unit
 
 
 def _appointment(dossier: Dossier, start: datetime.datetime) -> datetime.datetime:
-    days, unit = _processing_time(dossier.configured_procedure_version, dossier.channel)
+    days, unit = _processing_time(
+        _pinned(dossier.configured_procedure_version_id).cpv, dossier.channel
+    )
     if unit == TimeUnit.CALENDAR_DAYS:
         return calendar.add_calendar_days(start=start, days=days, province_code=_province(dossier))
     return calendar.add_working_days(start=start, days=days, province_code=_province(dossier))
@@ -279,6 +667,9 @@ class _Change:
     working_seconds: int | None = None
     branch_start: _StepStart | None = None
     branch_end: str = ""
+    #: Refuse (``consultation_pending``) when a consultation is open; checked
+    #: inside the transaction by the step-run update.
+    no_open_branches: bool = False
 
 
 def _build_event(
@@ -341,7 +732,7 @@ def _prepare(change: _Change, dossier: Dossier, now: datetime.datetime) -> None:
             change.fields["finished_at"] = now
         if change.to_state == State.RESULT_READY:
             change.fields.update(
-                holder_agency=dossier.receiving_agency,
+                holder_agency=_agency(dossier, "receiving_agency"),
                 holder_role=str(Role.ONE_STOP_OFFICER),
                 holder_user=None,
             )
@@ -399,6 +790,7 @@ def _apply(
     }
     step_open = from_state in _STEP_STATES and bool(from_step)
     closing = step_open and (to_step != from_step or change.to_state in _CLOSED)
+    pending_log = getattr(dossier, PENDING_LOG_ATTR, None)
     with transaction.atomic():
         updated = Dossier.objects.filter(pk=dossier.pk, version=expected_version).update(**fields)
         if updated != 1:
@@ -406,9 +798,7 @@ def _apply(
         event.save(force_insert=True)
         if step_open:
             open_runs = StepRun.objects.filter(dossier=dossier, ended_at__isnull=True)
-            if from_state == State.PROCESSING and ws:
-                # The main step and any open consultation share the clock.
-                open_runs.update(consumed_seconds=F("consumed_seconds") + ws)
+            charged = ws if from_state == State.PROCESSING else 0
             run_update: dict[str, Any] = {}
             if closing:
                 run_update["ended_at"] = now
@@ -416,10 +806,22 @@ def _apply(
                 run_update["due_at"] = change.step_due_at
             if change.step_user is not None:
                 run_update["user"] = change.step_user
-            if run_update:
-                open_runs.filter(parent_step="").update(**run_update)
-            if change.to_state in _CLOSED:
-                open_runs.exclude(parent_step="").update(ended_at=now)
+            if change.no_open_branches:
+                # One statement for the main step: under the row lock taken
+                # by the compare-and-set, more than one open run means an
+                # open consultation, and the whole action rolls back.
+                if charged:
+                    run_update["consumed_seconds"] = F("consumed_seconds") + charged
+                if open_runs.update(**(run_update or {"ended_at": None})) > 1:
+                    raise _consultation_pending()
+            else:
+                if charged:
+                    # The main step and any open consultation share the clock.
+                    open_runs.update(consumed_seconds=F("consumed_seconds") + charged)
+                if run_update:
+                    open_runs.filter(parent_step="").update(**run_update)
+                if change.to_state in _CLOSED:
+                    open_runs.exclude(parent_step="").update(ended_at=now)
         if change.branch_end:
             StepRun.objects.filter(
                 dossier=dossier, ended_at__isnull=True, step_key=change.branch_end
@@ -461,13 +863,17 @@ def _apply(
             )
         if change.extra is not None:
             change.extra()
+        if pending_log is not None:
+            # The read that led to this action, logged in its transaction.
+            write_access_log(dossier.pk, pending_log[0], pending_log[1], at=now)
+            delattr(dossier, PENDING_LOG_ATTR)
     for name, value in fields.items():
         setattr(dossier, name, value)
     return dossier
 
 
 def _first_step(dossier: Dossier, now: datetime.datetime) -> _StepStart:
-    graph = workflow_graph(dossier.configured_procedure_version)
+    graph = _dossier_graph(dossier)
     step = _step(graph, graph.start)
     return _StepStart(
         step=step,
@@ -556,8 +962,15 @@ def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -
         )
 
 
+_BY_KEY = PreparedRead(
+    lambda user_id, key: Dossier.objects.filter(submitted_by_id=user_id, idempotency_key=key)[:1],
+    markers=(INT_MARKER, TEXT_MARKER),
+)
+
+
 def _by_key(actor: User, key: str) -> Dossier | None:
-    return next(iter(Dossier.objects.filter(submitted_by=actor, idempotency_key=key)[:1]), None)
+    found = _BY_KEY.models(Dossier, actor.pk, key)
+    return attach_related(found[0]) if found else None
 
 
 def dossier_submit(
@@ -620,6 +1033,7 @@ def dossier_submit(
         assisted = False
     data = dict(form_data or {})
     _check_form(cpv, data)
+    _remember(cpv, receiving)
     workflow_graph(cpv)  # a dossier is only filed under a usable workflow
 
     day = timezone.localtime(now, LOCAL_TZ).date()
@@ -726,7 +1140,11 @@ def dossier_submit(
 
 def _require_officer(dossier: Dossier, actor: User) -> None:
     _require_role(
-        actor, dossier.receiving_agency, [Role.ONE_STOP_OFFICER], code="not_one_stop_officer"
+        actor,
+        _agency(dossier, "receiving_agency"),
+        [Role.ONE_STOP_OFFICER],
+        code="not_one_stop_officer",
+        dossier=dossier,
     )
 
 
@@ -744,7 +1162,7 @@ def dossier_accept(
         action="accept",
         to_state=State.PROCESSING,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=dossier.receiving_agency,
+        actor_agency=_agency(dossier, "receiving_agency"),
         payload={"reception_late": late},
         start=_first_step(dossier, now),
         appointment=(_appointment(dossier, now), "", False),
@@ -783,7 +1201,7 @@ def dossier_ask_to_complete(
         action="ask_to_complete",
         to_state=State.COMPLETING,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=dossier.receiving_agency,
+        actor_agency=_agency(dossier, "receiving_agency"),
         payload={"missing": items, "requested": parts, "note": note.strip()},
         set_due=True,
     )
@@ -807,7 +1225,7 @@ def dossier_complete(
     _require_applicant(dossier, actor)
     fields: dict[str, Any] = {}
     if form_data is not None:
-        _check_form(dossier.configured_procedure_version, form_data)
+        _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
         fields["form_data"] = dict(form_data)
     change = _Change(
         action="complete",
@@ -847,7 +1265,7 @@ def dossier_refuse(
         action="refuse",
         to_state=State.REFUSED,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=dossier.receiving_agency,
+        actor_agency=_agency(dossier, "receiving_agency"),
         payload={"reasons": _reasons(reasons)},
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
@@ -871,7 +1289,7 @@ def _move(
 ) -> Dossier:
     if dossier.state != State.PROCESSING:
         raise _not_allowed(dossier, verb)
-    graph = workflow_graph(dossier.configured_procedure_version)
+    graph = _dossier_graph(dossier)
     moves = [
         t
         for t in graph.transitions
@@ -892,11 +1310,6 @@ def _move(
             code="target_required",
         )
     role = _require_holder(dossier, actor)
-    if _open_branches(dossier):
-        raise DomainError(
-            _("Đang chờ ý kiến của đơn vị được xin ý kiến; chưa thể chuyển bước."),
-            code="consultation_pending",
-        )
     move = moves[0]
     payload: dict[str, Any] = {"via": move.action}
     if note.strip():
@@ -906,7 +1319,7 @@ def _move(
             action=verb,
             to_state=State.RESULT_READY,
             actor_role=role,
-            actor_agency=dossier.holder_agency,
+            actor_agency=_holder(dossier),
             payload=payload,
         )
     else:
@@ -920,10 +1333,11 @@ def _move(
             action=verb,
             to_state=State.PROCESSING,
             actor_role=role,
-            actor_agency=dossier.holder_agency,
+            actor_agency=_holder(dossier),
             payload=payload,
             start=start,
         )
+    change.no_open_branches = True
     _attach(
         change,
         dossier=dossier,
@@ -1038,7 +1452,7 @@ def dossier_ask_to_supplement(
         action="ask_to_supplement",
         to_state=State.SUPPLEMENTING,
         actor_role=role,
-        actor_agency=dossier.holder_agency,
+        actor_agency=_holder(dossier),
         payload={
             "reason": text,
             "items": [i.strip() for i in items if i.strip()],
@@ -1107,7 +1521,7 @@ def dossier_supplement(
     _require_applicant(dossier, actor)
     fields: dict[str, Any] = {}
     if form_data is not None:
-        _check_form(dossier.configured_procedure_version, form_data)
+        _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
         fields["form_data"] = dict(form_data)
     change = _resume(
         dossier,
@@ -1151,7 +1565,7 @@ def dossier_ask_to_pay(
         action="ask_to_pay",
         to_state=State.AWAITING_PAYMENT,
         actor_role=role,
-        actor_agency=dossier.holder_agency,
+        actor_agency=_holder(dossier),
         payload={"amount_vnd": amount_vnd, "reason": _reasons([reason])[0]},
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
@@ -1218,7 +1632,7 @@ def dossier_apologise(
         action="apologise",
         to_state=dossier.state,
         actor_role=role,
-        actor_agency=dossier.holder_agency,
+        actor_agency=_holder(dossier),
         payload={"reason": text},
         appointment=(new_appointment, text, True),
     )
@@ -1238,11 +1652,11 @@ def dossier_reassign(
     now = _now(now)
     if dossier.state not in _STEP_STATES or not dossier.current_step:
         raise _not_allowed(dossier, "reassign")
-    agency = dossier.holder_agency
+    agency = _holder(dossier)
     assert agency is not None
-    _require_role(actor, agency, [Role.LEADER], code="not_unit_leader")
-    step = _step(workflow_graph(dossier.configured_procedure_version), dossier.current_step)
-    if not user_has_role(user=holder_user, agency=agency, roles=[step.role]):
+    _require_role(actor, agency, [Role.LEADER], code="not_unit_leader", dossier=dossier)
+    step = _step(_dossier_graph(dossier), dossier.current_step)
+    if not _has_role(holder_user, agency, [step.role]):
         raise DomainError(
             _("Người được giao không có vai trò “%(role)s” tại đơn vị đang giữ hồ sơ.")
             % {"role": Role(step.role).label},
@@ -1278,7 +1692,7 @@ def dossier_stop(
         action="stop",
         to_state=State.STOPPED,
         actor_role=role,
-        actor_agency=dossier.holder_agency,
+        actor_agency=_holder(dossier),
         payload={"reason": _reasons([reason])[0]},
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
@@ -1310,7 +1724,7 @@ def dossier_hand_over(
         action="hand_over",
         to_state=State.RETURNED,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=dossier.receiving_agency,
+        actor_agency=_agency(dossier, "receiving_agency"),
         payload={"received_by": received_by.strip(), "note": note.strip()},
     )
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
@@ -1365,7 +1779,7 @@ def dossier_consult(
     now = _now(now)
     if dossier.state != State.PROCESSING:
         raise _not_allowed(dossier, "consult")
-    graph = workflow_graph(dossier.configured_procedure_version)
+    graph = _dossier_graph(dossier)
     moves = [
         t
         for t in graph.transitions
@@ -1396,7 +1810,7 @@ def dossier_consult(
         action="consult",
         to_state=State.PROCESSING,
         actor_role=role,
-        actor_agency=dossier.holder_agency,
+        actor_agency=_holder(dossier),
         payload={"branch": step.key, "branch_due_at": moment_text(due), "question": text},
         branch_start=_StepStart(step=step, agency=_step_agency(dossier, step), due_at=due),
     )
@@ -1421,7 +1835,7 @@ def dossier_answer(
         raise DomainError(
             _("Hồ sơ không có yêu cầu xin ý kiến nào đang chờ trả lời."), code="action_not_allowed"
         )
-    mine = [r for r in runs if user_has_role(user=actor, agency=r.agency, roles=[r.role])]
+    mine = [r for r in runs if _has_role(actor, r.agency, [r.role], dossier=dossier)]
     if not mine:
         raise PermissionDenied(_("Bạn không thuộc đơn vị được xin ý kiến."), code="not_step_holder")
     run = mine[0]

@@ -1,0 +1,189 @@
+"""Query budgets of the hot paths (docs/developers/dossiers.md, "Performance").
+
+Each budget is the number of SQL statements one request or call makes with
+warm per-process caches (the pinned procedure version, its workflow graph,
+agencies and the working calendar), as in a running server. Raising one of
+these numbers is a performance regression: look for a join or a lazy load
+that crept back in."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from motcua.accounts.models import Applicant
+from motcua.calendar.services import add_working_time
+from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.errors import DomainError
+from motcua.core.testing import Personas
+from motcua.dossiers import selectors, services
+from motcua.dossiers.attachments import components_of
+from motcua.dossiers.models import AccessChannel, Delivery, Dossier, DossierAccessLog
+from motcua.dossiers.tests.factories import local
+from motcua.dossiers.tests.test_selectors_api import URL, bearer, post
+
+# Tests run inside a transaction, so each atomic block of a write adds a
+# SAVEPOINT and a RELEASE to the count (2 statements that a server does not
+# send: its BEGIN / COMMIT are not counted statements).
+
+#: Statements per request through the HTTP API (bearer-token auth: 1).
+API_SUBMIT = 9  # token, procedure, applicant, idempotency key; counter, dossier, event
+API_TRACK = 3  # dossier, events, access log
+API_GET = 4  # token, dossier, roles, access log
+API_ACCEPT = 9  # token, dossier, roles, access log; update, event, step run
+API_FORWARD = 10  # … update, event, close step run, open step run
+API_DECIDE = 9  # … update, event, close step run
+API_HAND_OVER = 8  # … update, event
+#: Statements per ``selectors.dossier_act`` call (read + action, one commit;
+#: the access-log row is inside the action's transaction).
+ACT_ACCEPT = 8
+ACT_FORWARD = 9
+ACT_DECIDE = 8
+ACT_HAND_OVER = 7
+
+
+@pytest.fixture
+def warm(personas: Personas, procedure: ConfiguredProcedure) -> None:
+    """A server's caches after its first requests: the calendar and the
+    pinned version (filled by a first submission)."""
+    add_working_time(
+        start=local(2026, 3, 2, 8),
+        duration=datetime.timedelta(hours=1),
+        province_code=personas.place.province.code,
+    )
+    cpv = services.pinned_version(procedure.current_version_id)  # type: ignore[arg-type]
+    components_of(cpv.procedure_version_id)
+    services.agencies_by_id([personas.place.agency_a.pk, procedure.agency_id, procedure.agency.pk])
+
+
+def _file(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
+    return services.dossier_submit(
+        actor=p.citizen,
+        procedure=procedure,
+        applicant=applicant,
+        result_delivery=Delivery.COUNTER,
+    )
+
+
+def test_api_budgets_through_the_lifecycle(
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+    warm: None,
+    client: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    p = personas
+    citizen, officer = bearer(p.citizen), bearer(p.officer)
+    specialist, leader = bearer(p.specialist), bearer(p.leader)
+    body = {"procedure": str(procedure.public_id), "result_delivery": "counter"}
+    with django_assert_max_num_queries(API_SUBMIT):
+        resp = post(client, URL, body, citizen, HTTP_IDEMPOTENCY_KEY="perf-1")
+    assert resp.status_code == 201, resp.content
+    code = resp.json()["code"]
+    factor = resp.json()["tracking_token"]
+
+    with django_assert_max_num_queries(API_TRACK):
+        resp = client.get(f"{URL}/track/{code}", {"factor": factor})
+    assert resp.status_code == 200, resp.content
+
+    with django_assert_max_num_queries(API_GET):
+        resp = client.get(f"{URL}/{code}", **officer)
+    assert resp.status_code == 200, resp.content
+
+    steps = [
+        ("accept", officer, API_ACCEPT, {}),
+        ("forward", officer, API_FORWARD, {}),
+        ("forward", specialist, API_FORWARD, {}),
+        ("decide", leader, API_DECIDE, {}),
+        ("hand_over", officer, API_HAND_OVER, {"received_by": "Người nhận"}),
+    ]
+    for version, (action, auth, budget, extra) in enumerate(steps, start=1):
+        with django_assert_max_num_queries(budget):
+            resp = post(
+                client,
+                f"{URL}/{code}/actions/{action}",
+                {"expected_version": version, **extra},
+                auth,
+            )
+        assert resp.status_code == 200, (action, resp.content)
+    assert resp.json()["state"] == "returned"
+
+
+def test_dossier_act_budgets_and_access_log(
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+    warm: None,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """``selectors.dossier_act`` reads and acts with one commit: the access
+    log row is written inside the action's transaction."""
+    p = personas
+    d = _file(p, procedure, applicant)
+    steps: list[tuple[str, Any, int, dict[str, Any]]] = [
+        ("accept", p.officer, ACT_ACCEPT, {}),
+        ("forward", p.officer, ACT_FORWARD, {}),
+        ("forward", p.specialist, ACT_FORWARD, {}),
+        ("decide", p.leader, ACT_DECIDE, {}),
+        ("hand_over", p.officer, ACT_HAND_OVER, {}),
+    ]
+    for version, (action, user, budget, extra) in enumerate(steps, start=1):
+        with django_assert_max_num_queries(budget):
+            d = selectors.dossier_act(
+                user=user, code=d.code, action=action, expected_version=version, **extra
+            )
+    assert d.state == "returned"
+    logs = DossierAccessLog.objects.filter(dossier=d, channel=AccessChannel.API)
+    assert logs.count() == len(steps)
+
+
+def test_dossier_act_logs_the_read_when_the_action_fails(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+) -> None:
+    p = personas
+    d = _file(p, procedure, applicant)
+    with pytest.raises(DomainError) as err:
+        selectors.dossier_act(user=p.officer, code=d.code, action="decide", expected_version=1)
+    assert err.value.code == "action_not_allowed"
+    assert DossierAccessLog.objects.filter(dossier=d, user=p.officer).count() == 1
+    d.refresh_from_db()
+    assert d.version == 1
+
+
+def test_service_budgets(
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+    warm: None,
+    django_assert_max_num_queries: Any,
+) -> None:
+    p = personas
+    with django_assert_max_num_queries(5):
+        d = _file(p, procedure, applicant)
+    with django_assert_max_num_queries(3):
+        selectors.dossier_track(code=d.code, factor=d.tracking_token)
+    with django_assert_max_num_queries(3):
+        got = selectors.dossier_get_for_user(user=p.officer, code=d.code)
+    with django_assert_max_num_queries(5):
+        services.dossier_accept(dossier=got, actor=p.officer, expected_version=1)
+
+
+def test_tracking_matches_the_slow_path(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+) -> None:
+    """The tracking read (plain tuples, cached graph) shows what the event
+    log says."""
+    p = personas
+    d = _file(p, procedure, applicant)
+    d = services.dossier_accept(dossier=d, actor=p.officer, expected_version=1)
+    d = services.dossier_forward(dossier=d, actor=p.officer, expected_version=2)
+    t = selectors.dossier_track(code=d.code, factor=d.tracking_token)
+    assert t.procedure == procedure.current_version.procedure_version.name  # type: ignore[union-attr]
+    assert [s.key for s in t.steps] == ["reception", "specialist"]
+    assert t.steps[0].name == "Tiếp nhận" and t.steps[0].ended_at is not None
+    assert [e.action for e in t.timeline] == ["submit", "accept", "forward"]
+    assert t.holding_unit == d.processing_agency.name
+    assert t.state == "processing" and t.national_status == 4
