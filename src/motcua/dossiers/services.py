@@ -866,7 +866,8 @@ def _apply(
         if pending_log is not None:
             # The read that led to this action, logged in its transaction.
             write_access_log(dossier.pk, pending_log[0], pending_log[1], at=now)
-            delattr(dossier, PENDING_LOG_ATTR)
+    if pending_log is not None:  # committed with the action
+        delattr(dossier, PENDING_LOG_ATTR)
     for name, value in fields.items():
         setattr(dossier, name, value)
     return dossier
