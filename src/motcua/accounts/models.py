@@ -38,8 +38,10 @@ class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Quản trị tỉnh")
 
 
-#: Roles whose scope is every agency of the province, not only their own.
-PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_ADMIN})
+#: Roles whose scope is every agency of the province, not only their own:
+#: the province's administrators, and its inspectors, who must see who holds
+#: what in every unit (they read; acting on a dossier needs a working role).
+PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.INSPECTOR})
 
 
 class RoleAssignment(models.Model):

@@ -42,7 +42,8 @@ def role_assignment_grant(*, actor: User, user: User, agency: Agency, role: str)
         actor.is_superuser or user_has_role(user=actor, agency=agency, roles=[Role.PROVINCE_ADMIN])
     ):
         raise DomainError(
-            "Chỉ quản trị tỉnh mới được cấp vai trò quản trị tỉnh.", code="role_not_grantable"
+            "Chỉ quản trị tỉnh mới được cấp vai trò quản trị tỉnh hoặc thanh tra.",
+            code="role_not_grantable",
         )
     try:
         with transaction.atomic():
@@ -179,9 +180,10 @@ def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_authenticate(*, raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    # ``[:1]`` rather than ``.first()``: no ORDER BY on this hot path.
+    found = list(
+        ApiToken.objects.select_related("user").filter(
+            digest=_digest(raw), revoked_at__isnull=True, user__is_active=True
+        )[:1]
     )
-    return token.user if token else None
+    return found[0].user if found else None

@@ -343,14 +343,12 @@ def _action_kwargs(action: str, body: ActionIn) -> dict[str, Any]:
     summary="Thực hiện thao tác trên hồ sơ",
 )
 def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> DossierOut:
-    service = services.ACTIONS.get(action)
-    if service is None:
+    if action not in services.ACTIONS:
         raise NotFound("Không có thao tác này.", code="action_unknown")
-    user = _user(request)
-    dossier = selectors.dossier_get_for_user(user=user, code=code)
-    dossier = service(
-        dossier=dossier,
-        actor=user,
+    dossier = selectors.dossier_act(
+        user=_user(request),
+        code=code,
+        action=action,
         expected_version=payload.expected_version,
         **_action_kwargs(action, payload),
     )
