@@ -46,20 +46,20 @@ def test_who_sees_a_dossier(
 ) -> None:
     p = personas
     d = _submit(p, procedure, applicant)
-    for user in (p.citizen, p.officer, p.specialist, p.leader):
+    # The applicant, the holders, and the province's inspector (read only).
+    for user in (p.citizen, p.officer, p.specialist, p.leader, p.inspector):
         assert selectors.dossier_get_for_user(user=user, code=d.code).pk == d.pk
-    assert DossierAccessLog.objects.filter(dossier=d).count() == 4
-    for user in (p.officer_b, p.inspector):
-        with pytest.raises(NotFound) as err:
-            selectors.dossier_get_for_user(user=user, code=d.code)
-        assert err.value.code == "dossier_not_found"
+    assert DossierAccessLog.objects.filter(dossier=d).count() == 5
+    with pytest.raises(NotFound) as err:
+        selectors.dossier_get_for_user(user=p.officer_b, code=d.code)
+    assert err.value.code == "dossier_not_found"
     with pytest.raises(NotFound) as missing:
         selectors.dossier_get_for_user(user=p.officer, code="000.01.01.H99-260302-9999")
     assert missing.value.code == "dossier_not_found"
     assert str(missing.value) == str(err.value)
     # Province-wide administration sees it.
     assert selectors.dossier_get_for_user(user=p.province_admin, code=d.code).pk == d.pk
-    assert DossierAccessLog.objects.filter(dossier=d).count() == 5
+    assert DossierAccessLog.objects.filter(dossier=d).count() == 6
 
 
 def test_officer_queue_ordered_by_due(
