@@ -1209,6 +1209,37 @@ def dossier_ask_to_complete(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The applicant's corrected form, checked against the pinned e-form."""
+    if form_data is None:
+        return {}
+    _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
+    return {"form_data": dict(form_data)}
+
+
+def _apply_answer(
+    change: _Change,
+    *,
+    dossier: Dossier,
+    actor: User,
+    attachments: Sequence[Attachment],
+    expected_version: int,
+    now: datetime.datetime,
+) -> Dossier:
+    """Apply the applicant's answer (completion or supplementation) with the
+    files it adds."""
+    _attach(
+        change,
+        dossier=dossier,
+        actor=actor,
+        kind=DocumentKind.SUPPLEMENT,
+        attachments=attachments,
+        expected_version=expected_version,
+        now=now,
+    )
+    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+
+
 def dossier_complete(
     *,
     dossier: Dossier,
@@ -1224,10 +1255,7 @@ def dossier_complete(
     if dossier.state != State.COMPLETING:
         raise _not_allowed(dossier, "complete")
     _require_applicant(dossier, actor)
-    fields: dict[str, Any] = {}
-    if form_data is not None:
-        _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
-        fields["form_data"] = dict(form_data)
+    fields = _answer_fields(dossier, form_data)
     change = _Change(
         action="complete",
         to_state=State.SUBMITTED,
@@ -1237,16 +1265,14 @@ def dossier_complete(
         due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
         set_due=True,
     )
-    _attach(
+    return _apply_answer(
         change,
         dossier=dossier,
         actor=actor,
-        kind=DocumentKind.SUPPLEMENT,
         attachments=attachments,
         expected_version=expected_version,
         now=now,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
 def dossier_refuse(
@@ -1520,10 +1546,7 @@ def dossier_supplement(
     if dossier.state != State.SUPPLEMENTING:
         raise _not_allowed(dossier, "supplement")
     _require_applicant(dossier, actor)
-    fields: dict[str, Any] = {}
-    if form_data is not None:
-        _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
-        fields["form_data"] = dict(form_data)
+    fields = _answer_fields(dossier, form_data)
     change = _resume(
         dossier,
         action="supplement",
@@ -1533,16 +1556,14 @@ def dossier_supplement(
         fields=fields,
         now=now,
     )
-    _attach(
+    return _apply_answer(
         change,
         dossier=dossier,
         actor=actor,
-        kind=DocumentKind.SUPPLEMENT,
         attachments=attachments,
         expected_version=expected_version,
         now=now,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
 def dossier_ask_to_pay(
