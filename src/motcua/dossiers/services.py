@@ -750,7 +750,23 @@ def _apply(
     expected_version: int,
     change: _Change,
     now: datetime.datetime,
+    files: Sequence[Attachment] = (),
+    files_kind: str = DocumentKind.SUPPLEMENT,
 ) -> Dossier:
+    """Run ``change``: compare-and-set, one event, step runs, pauses,
+    appointment history and the ``files`` the action adds (of ``files_kind``),
+    all in one transaction."""
+    if files:
+        assert actor is not None
+        _attach(
+            change,
+            dossier=dossier,
+            actor=actor,
+            kind=files_kind,
+            attachments=files,
+            expected_version=expected_version,
+            now=now,
+        )
     if dossier.version != expected_version:
         raise _conflict()
     if dossier.last_event_at is not None and now < dossier.last_event_at:
@@ -1217,29 +1233,6 @@ def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dic
     return {"form_data": dict(form_data)}
 
 
-def _apply_answer(
-    change: _Change,
-    *,
-    dossier: Dossier,
-    actor: User,
-    attachments: Sequence[Attachment],
-    expected_version: int,
-    now: datetime.datetime,
-) -> Dossier:
-    """Apply the applicant's answer (completion or supplementation) with the
-    files it adds."""
-    _attach(
-        change,
-        dossier=dossier,
-        actor=actor,
-        kind=DocumentKind.SUPPLEMENT,
-        attachments=attachments,
-        expected_version=expected_version,
-        now=now,
-    )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
-
-
 def dossier_complete(
     *,
     dossier: Dossier,
@@ -1265,13 +1258,13 @@ def dossier_complete(
         due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
         set_due=True,
     )
-    return _apply_answer(
-        change,
-        dossier=dossier,
+    return _apply(
+        dossier,
         actor=actor,
-        attachments=attachments,
         expected_version=expected_version,
+        change=change,
         now=now,
+        files=attachments,
     )
 
 
@@ -1365,16 +1358,15 @@ def _move(
             start=start,
         )
     change.no_open_branches = True
-    _attach(
-        change,
-        dossier=dossier,
+    return _apply(
+        dossier,
         actor=actor,
-        kind=DocumentKind.RESULT,
-        attachments=result,
         expected_version=expected_version,
+        change=change,
         now=now,
+        files=result,
+        files_kind=DocumentKind.RESULT,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
 def dossier_forward(
@@ -1556,13 +1548,13 @@ def dossier_supplement(
         fields=fields,
         now=now,
     )
-    return _apply_answer(
-        change,
-        dossier=dossier,
+    return _apply(
+        dossier,
         actor=actor,
-        attachments=attachments,
         expected_version=expected_version,
+        change=change,
         now=now,
+        files=attachments,
     )
 
 
