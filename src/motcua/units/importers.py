@@ -22,7 +22,7 @@ import datetime
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,98 +270,87 @@ def _check_unique(seen: dict[str, str], code: str, *, file: str, where: str, wha
     seen[code] = where
 
 
-def parse_current(path: Path) -> list[ParsedUnit]:
-    """The post-2025 list: provinces → communes (no districts)."""
+@dataclass(frozen=True)
+class _Tier:
+    """One level of a nested units file: its level, the word used in error
+    messages, and the key of its children (None for the last level)."""
+
+    level: str
+    label: str
+    children: str | None
+
+
+def _parse_tree(
+    path: Path,
+    *,
+    generation: str,
+    tiers: Sequence[_Tier],
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+) -> list[ParsedUnit]:
     file = path.name
     data = _load_json(path)
     if not isinstance(data, list):
         raise UnitImportError(file=file, where="gốc tệp", problem="phải là danh sách tỉnh")
     units: list[ParsedUnit] = []
     seen: dict[str, str] = {}
-    for i, p in enumerate(data, start=1):
-        ppath = [f"tỉnh thứ {i}"]
-        if not isinstance(p, dict):
-            raise UnitImportError(file=file, where=_where_json(ppath), problem="phải là đối tượng")
-        pcode, name, dtype, codename = _unit_fields(p, Level.PROVINCE, file=file, path=ppath)
-        ppath = [f"tỉnh thứ {i} (mã {pcode})"]
-        _check_unique(seen, pcode, file=file, where=_where_json(ppath), what="tỉnh")
-        units.append(
-            ParsedUnit(
-                Generation.CURRENT, Level.PROVINCE, pcode, name, dtype, codename,
-                None, pcode, REFORM_2025, None,
-            )
-        )  # fmt: skip
-        for j, w in enumerate(_require(p, "wards", list, file=file, path=ppath), start=1):
-            wpath = [*ppath, f"xã thứ {j}"]
-            if not isinstance(w, dict):
+
+    def walk(
+        items: list[Any], depth: int, above: list[str], parent: str | None, province: str | None
+    ) -> None:
+        tier = tiers[depth]
+        for i, obj in enumerate(items, start=1):
+            where = [*above, f"{tier.label} thứ {i}"]
+            if not isinstance(obj, dict):
                 raise UnitImportError(
-                    file=file, where=_where_json(wpath), problem="phải là đối tượng"
+                    file=file, where=_where_json(where), problem="phải là đối tượng"
                 )
-            wcode, name, dtype, codename = _unit_fields(w, Level.COMMUNE, file=file, path=wpath)
-            wpath = [*ppath, f"xã thứ {j} (mã {wcode})"]
-            _check_unique(seen, wcode, file=file, where=_where_json(wpath), what="xã")
+            code, name, dtype, codename = _unit_fields(obj, tier.level, file=file, path=where)
+            where = [*above, f"{tier.label} thứ {i} (mã {code})"]
+            _check_unique(seen, code, file=file, where=_where_json(where), what=tier.label)
+            province_code = province or code
             units.append(
                 ParsedUnit(
-                    Generation.CURRENT, Level.COMMUNE, wcode, name, dtype, codename,
-                    pcode, pcode, REFORM_2025, None,
+                    generation, tier.level, code, name, dtype, codename,
+                    parent, province_code, valid_from, valid_to,
                 )
             )  # fmt: skip
+            if tier.children is not None:
+                children = _require(obj, tier.children, list, file=file, path=where)
+                walk(children, depth + 1, where, code, province_code)
+
+    walk(data, 0, [], None, None)
     return units
+
+
+_PROVINCE = _Tier(Level.PROVINCE, "tỉnh", "wards")
+_COMMUNE = _Tier(Level.COMMUNE, "xã", None)
+
+
+def parse_current(path: Path) -> list[ParsedUnit]:
+    """The post-2025 list: provinces → communes (no districts)."""
+    return _parse_tree(
+        path,
+        generation=Generation.CURRENT,
+        tiers=[_PROVINCE, _COMMUNE],
+        valid_from=REFORM_2025,
+        valid_to=None,
+    )
 
 
 def parse_legacy(path: Path) -> list[ParsedUnit]:
     """The pre-2025 list: provinces → districts → communes."""
-    file = path.name
-    data = _load_json(path)
-    if not isinstance(data, list):
-        raise UnitImportError(file=file, where="gốc tệp", problem="phải là danh sách tỉnh")
-    units: list[ParsedUnit] = []
-    seen: dict[str, str] = {}
-    legacy = Generation.LEGACY
-    for i, p in enumerate(data, start=1):
-        ppath = [f"tỉnh thứ {i}"]
-        if not isinstance(p, dict):
-            raise UnitImportError(file=file, where=_where_json(ppath), problem="phải là đối tượng")
-        pcode, name, dtype, codename = _unit_fields(p, Level.PROVINCE, file=file, path=ppath)
-        ppath = [f"tỉnh thứ {i} (mã {pcode})"]
-        _check_unique(seen, pcode, file=file, where=_where_json(ppath), what="tỉnh")
-        units.append(
-            ParsedUnit(
-                legacy, Level.PROVINCE, pcode, name, dtype, codename,
-                None, pcode, None, LEGACY_LAST_DAY,
-            )
-        )  # fmt: skip
-        for j, d in enumerate(_require(p, "districts", list, file=file, path=ppath), start=1):
-            dpath = [*ppath, f"huyện thứ {j}"]
-            if not isinstance(d, dict):
-                raise UnitImportError(
-                    file=file, where=_where_json(dpath), problem="phải là đối tượng"
-                )
-            dcode, name, dtype, codename = _unit_fields(d, Level.DISTRICT, file=file, path=dpath)
-            dpath = [*ppath, f"huyện thứ {j} (mã {dcode})"]
-            _check_unique(seen, dcode, file=file, where=_where_json(dpath), what="huyện")
-            units.append(
-                ParsedUnit(
-                    legacy, Level.DISTRICT, dcode, name, dtype, codename,
-                    pcode, pcode, None, LEGACY_LAST_DAY,
-                )
-            )  # fmt: skip
-            for k, w in enumerate(_require(d, "wards", list, file=file, path=dpath), start=1):
-                wpath = [*dpath, f"xã thứ {k}"]
-                if not isinstance(w, dict):
-                    raise UnitImportError(
-                        file=file, where=_where_json(wpath), problem="phải là đối tượng"
-                    )
-                wcode, name, dtype, codename = _unit_fields(w, Level.COMMUNE, file=file, path=wpath)
-                wpath = [*dpath, f"xã thứ {k} (mã {wcode})"]
-                _check_unique(seen, wcode, file=file, where=_where_json(wpath), what="xã")
-                units.append(
-                    ParsedUnit(
-                        legacy, Level.COMMUNE, wcode, name, dtype, codename,
-                        dcode, pcode, None, LEGACY_LAST_DAY,
-                    )
-                )  # fmt: skip
-    return units
+    return _parse_tree(
+        path,
+        generation=Generation.LEGACY,
+        tiers=[
+            _Tier(Level.PROVINCE, "tỉnh", "districts"),
+            _Tier(Level.DISTRICT, "huyện", "wards"),
+            _COMMUNE,
+        ],
+        valid_from=None,
+        valid_to=LEGACY_LAST_DAY,
+    )
 
 
 def parse_interim(path: Path, *, legacy: list[ParsedUnit]) -> list[ParsedUnit]:
