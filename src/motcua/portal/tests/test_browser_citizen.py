@@ -101,6 +101,10 @@ def test_citizen_files_a_dossier_on_a_phone(
     page.locator(f"#tep-{first.pk}").set_input_files(str(photo))
     thumb = page.get_by_role("img", name="Ảnh thu nhỏ của can-cuoc.png")
     thumb.wait_for()
+    # The thumbnail really loads (visible first, decoded a moment later).
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(), timeout=10_000
+    )
     assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
     assert "can-cuoc.png" in page.locator(f"#thanh-phan-{first.pk}").inner_text()
     assert axe(page) == []
