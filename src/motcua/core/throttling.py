@@ -16,6 +16,7 @@ page (:class:`ThrottleMiddleware`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
@@ -107,10 +108,8 @@ def _count_atomic(scope: str, subject: str, rates: tuple[Rate, ...], now: float)
         keys.append(key)
     if _exceeded(rates, counts):
         for key in keys:
-            try:
+            with contextlib.suppress(ValueError):
                 cache.decr(key)
-            except ValueError:
-                pass
     return counts
 
 

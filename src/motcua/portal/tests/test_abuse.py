@@ -170,6 +170,10 @@ def test_one_address_cannot_walk_the_codes(
     assert statuses[30] == 429
 
 
+def _address(n: int) -> str:
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
 def guesses_per_dossier_per_day(code: str) -> int:
     """Drive the tracking page as an attacker with unlimited addresses who
     retries the moment the limiter allows: how many guesses at one dossier's
@@ -237,7 +241,7 @@ def test_uploads_per_account_are_throttled_in_place_with_htmx(
     comp = components(portal_procedure)[0]
     url = f"/nop-ho-so/{portal_procedure.public_id}/giay-to/{comp.pk}/"
 
-    def upload(**headers: str) -> Any:
+    def upload(**headers: Any) -> Any:
         return client.post(url, {"file": SimpleUploadedFile("a.txt", b"not a pdf")}, **headers)
 
     upload(HTTP_HX_REQUEST="true")  # the first upload counts (refused for content)
