@@ -120,3 +120,17 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 @pytest.fixture
 def axe() -> Any:
     return axe_violations
+
+
+@pytest.fixture
+def csp_errors(page: Any) -> list[str]:
+    """Content-Security-Policy violations the browser reports on ``page``
+    (Chromium logs each one to the console): a journey asserts none."""
+    errors: list[str] = []
+
+    def seen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    page.on("console", seen)
+    return errors
