@@ -43,7 +43,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECRET_KEY", "DEBUG", "SECURE_", "DJANGO_SETTINGS"))
+        if not k.startswith(("SECRET_KEY", "DEBUG", "SECURE_", "DJANGO_SETTINGS", "DATABASE_URL"))
     }
     env.update(MOTCUA_DATA_DIR=str(tmp_path), PYTHONPATH=str(REPO / "src"), **extra)
     return env
@@ -197,3 +197,14 @@ def test_gunicorn_sends_no_server_banner(gunicorn_url: str) -> None:
     with urllib.request.urlopen(gunicorn_url, timeout=10) as response:  # noqa: S310
         assert response.status == 200
         assert response.headers.get("Server") is None
+
+
+def test_migrate_creates_the_cache_table(tmp_path: Path) -> None:
+    """The database cache needs its table wherever `migrate` runs."""
+    import sqlite3
+
+    done = _run(["-m", "motcua", "migrate", "--noinput", "-v", "0"], _env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "motcua.sqlite3") as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "motcua_cache" in tables
