@@ -69,3 +69,26 @@ def check_secret_key(app_configs: Sequence[Any] | None, **kwargs: Any) -> list[C
             )
         ]
     return []
+
+
+RATE_SETTINGS = (
+    "MOTCUA_THROTTLE_TRACK_CODE",
+    "MOTCUA_THROTTLE_TRACK_ADDRESS",
+    "MOTCUA_THROTTLE_SUBMIT",
+    "MOTCUA_THROTTLE_UPLOAD",
+)
+
+
+@register(Tags.security)
+def check_rates(app_configs: Sequence[Any] | None, **kwargs: Any) -> list[CheckMessage]:
+    """A mistyped rate is refused when the server starts, not on the first
+    throttled request."""
+    from motcua.core.throttling import RateError, rates_parse
+
+    errors: list[CheckMessage] = []
+    for name in RATE_SETTINGS:
+        try:
+            rates_parse(text=str(getattr(settings, name)))
+        except RateError as exc:
+            errors.append(Error(f"{name}: {exc}", id="motcua.E002"))
+    return errors

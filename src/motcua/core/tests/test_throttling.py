@@ -93,3 +93,12 @@ def test_client_address_behind_trusted_proxies(rf: Any, settings: Any) -> None:
     settings.MOTCUA_TRUSTED_PROXIES = 1
     # The right-most entry is what our own proxy saw; the left one is forgeable.
     assert throttling.client_address(request) == "203.0.113.5"
+
+
+def test_a_mistyped_rate_fails_the_system_check(settings: Any) -> None:
+    from motcua.core.security import check_rates
+
+    assert check_rates(None) == []
+    settings.MOTCUA_THROTTLE_SUBMIT = "20 per hour"
+    (error,) = check_rates(None)
+    assert error.id == "motcua.E002" and "MOTCUA_THROTTLE_SUBMIT" in error.msg
