@@ -73,12 +73,19 @@ def test_twenty_wrong_passwords_then_the_right_one_is_refused(
     assert int(right["Retry-After"]) == 30 * 60
 
 
-def test_lockout_per_account_holds_from_another_address(personas: Personas) -> None:
+def _locked_out_owner(username: str) -> Client:
+    """Five wrong passwords for ``username`` from an attacker's address; the
+    owner, from another address, is then refused with the right one."""
     attacker = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(5):
-        _login(attacker, personas.citizen.username, WRONG)
+        _login(attacker, username, WRONG)
     owner = Client(REMOTE_ADDR="198.51.100.20")
-    assert _login(owner, personas.citizen.username, PASSWORD).status_code == 429
+    assert _login(owner, username, PASSWORD).status_code == 429
+    return owner
+
+
+def test_lockout_per_account_holds_from_another_address(personas: Personas) -> None:
+    owner = _locked_out_owner(personas.citizen.username)
     assert not _signed_in(owner)
 
 
@@ -105,11 +112,7 @@ def test_recovery_after_the_cool_off_period(personas: Personas, client: Client) 
 
 
 def test_an_operator_unlocks_an_account(personas: Personas) -> None:
-    attacker = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(5):
-        _login(attacker, personas.citizen.username, WRONG)
-    owner = Client(REMOTE_ADDR="198.51.100.22")
-    assert _login(owner, personas.citizen.username, PASSWORD).status_code == 429
+    owner = _locked_out_owner(personas.citizen.username)
     call_command("axes_reset_username", personas.citizen.username)
     assert _login(owner, personas.citizen.username, PASSWORD).status_code == 302
 
