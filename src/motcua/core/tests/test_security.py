@@ -208,3 +208,14 @@ def test_migrate_creates_the_cache_table(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "motcua.sqlite3") as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "motcua_cache" in tables
+
+
+def test_https_settings_redirect_and_send_hsts(db: None, client: Client, settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    plain = client.get("/tra-cuu/")
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")
+    secure = client.get("/tra-cuu/", secure=True)
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
