@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from motcua.core.testing import Personas, TestProvince, make_personas, make_province
@@ -15,6 +17,19 @@ def _fast_password_hashing() -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def memory_cache(settings: Any) -> None:
+    """The cache in process memory, like Redis in production a store that
+    costs no database query: for tests that count queries (the rate
+    limiter's counters would otherwise be counted as database work)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
 
 
 @pytest.fixture
@@ -33,7 +48,6 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -106,3 +120,17 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 @pytest.fixture
 def axe() -> Any:
     return axe_violations
+
+
+@pytest.fixture
+def csp_errors(page: Any) -> list[str]:
+    """Content-Security-Policy violations the browser reports on ``page``
+    (Chromium logs each one to the console): a journey asserts none."""
+    errors: list[str] = []
+
+    def seen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    page.on("console", seen)
+    return errors

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.throttling import Throttled
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -85,6 +86,18 @@ def install(api: NinjaAPI) -> None:
             detail=exc.message,
             errors=exc.errors or None,
         )
+
+    @api.exception_handler(Throttled)
+    def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = problem(
+            request,
+            status=429,
+            code=exc.code,
+            title="Quá nhiều yêu cầu",
+            detail=f"Vui lòng thử lại sau {exc.retry_after} giây.",
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -17,6 +17,7 @@ from motcua.accounts.models import Applicant, User
 from motcua.api.auth import STAFF_AUTH
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.models import StoredFile
 from motcua.dossiers import selectors, services
 from motcua.dossiers.attachments import Attachment
@@ -187,6 +188,7 @@ def _user(request: HttpRequest) -> User:
 
 @router.get("/track/{code}", response=TrackOut, auth=None, summary="Tra cứu hồ sơ công khai")
 def track(request: HttpRequest, code: str, factor: str) -> Any:
+    throttle_tracking(request=request, code=code)
     return selectors.dossier_track(code=code, factor=factor)
 
 
@@ -197,6 +199,7 @@ def submit(
     idempotency_key: Annotated[str | None, param.Header(None, alias="Idempotency-Key")] = None,
 ) -> Status[DossierOut]:
     user = _user(request)
+    throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
     procedure = (
         ConfiguredProcedure.objects.select_related(
             "agency__province",

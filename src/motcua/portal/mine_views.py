@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import drafts, selectors, services
 from motcua.dossiers.attachments import Attachment
@@ -194,6 +195,8 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     form_errors: dict[str, list[str]] = {}
     data = dossier.form_data
     if request.method == "POST":
+        if request.FILES:
+            throttle_request(request=request, scope="upload", setting="MOTCUA_THROTTLE_UPLOAD")
         attachments: list[Attachment] = []
         for pk in components:
             upload = request.FILES.get(f"file-{pk}")
@@ -325,6 +328,7 @@ def track(request: HttpRequest) -> HttpResponse:
     result = None
     not_found = False
     if code or factor:
+        throttle_tracking(request=request, code=code)
         try:
             result = selectors.dossier_track(code=code, factor=factor)
         except NotFound:

@@ -25,6 +25,7 @@ from motcua.catalog.models import ConfiguredProcedure, DocumentMode
 from motcua.catalog.selectors import agencies_offering, agency_procedures
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.text import search_terms
+from motcua.core.throttling import Throttled, throttle_request, throttled_message
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
@@ -289,6 +290,12 @@ def attach(request: HttpRequest, procedure: uuid.UUID, component: int) -> HttpRe
                 raise NotFound(_("Không tìm thấy giấy tờ trong kho."))
             drafts.draft_attach(draft=the_draft, actor=user, component_id=component, reused=doc)
         else:
+            try:
+                throttle_request(request=request, scope="upload", setting="MOTCUA_THROTTLE_UPLOAD")
+            except Throttled as exc:
+                if not is_htmx(request):
+                    raise
+                raise DomainError(throttled_message(exc)) from exc
             drafts.draft_attach(
                 draft=the_draft,
                 actor=user,
@@ -331,6 +338,7 @@ def submit(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
         raise Http404 from exc
     if the_draft.procedure.public_id != procedure:
         raise Http404
+    throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
     try:
         dossier = drafts.draft_submit(draft=the_draft, actor=user)
     except DomainError as exc:

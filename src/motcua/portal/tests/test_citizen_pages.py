@@ -423,6 +423,7 @@ def test_citizen_document_store_is_untouched_by_drafts(personas, portal_procedur
     assert not CitizenDocument.objects.exists()
 
 
+@pytest.mark.usefixtures("memory_cache")  # query budgets: the limiter is on Redis in production
 def test_api_submission_with_a_document_stays_light(
     client, personas, portal_procedure, django_assert_max_num_queries
 ):
