@@ -106,3 +106,20 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 @pytest.fixture
 def axe() -> Any:
     return axe_violations
+
+
+# --- Figures some tests report (the authorisation matrix's size) ------------
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the figures tests recorded with ``record_property`` under a
+    name in ``REPORTED`` (this runs in the controller, so it works with
+    xdist too)."""
+    reported = ("authorisation_matrix",)
+    lines = []
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name in reported and report.when == "call":
+                lines.append(f"{name}: {value}")
+    for line in sorted(set(lines)):
+        terminalreporter.write_line(line)
