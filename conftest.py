@@ -115,7 +115,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the figures tests recorded with ``record_property`` under a
     name in ``REPORTED`` (this runs in the controller, so it works with
     xdist too)."""
-    reported = ("authorisation_matrix",)
+    reported = ("authorisation_matrix", "fault_test")
     lines = []
     for report in terminalreporter.stats.get("passed", []):
         for name, value in getattr(report, "user_properties", []):
