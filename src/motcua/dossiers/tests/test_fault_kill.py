@@ -12,6 +12,7 @@ nothing by time.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -260,7 +261,7 @@ def test_workers_killed_under_load_lose_nothing(
     # Replay every interrupted submission with its key: exactly one dossier each.
     replays: dict[str, str] = {}
     for key, item in tally.interrupted.items():
-        answer = _retrying(lambda k=key, i=item: _submit(i["token"], k, i["body"]))
+        answer = _retrying(functools.partial(_submit, item["token"], key, item["body"]))
         assert answer.status == 201, (key, answer)
         replays[key] = answer.body["code"]
         again = _submit(item["token"], key, item["body"])
