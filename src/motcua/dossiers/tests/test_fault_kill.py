@@ -92,7 +92,7 @@ def _run(env: dict[str, str], *args: str) -> str:
 
 
 def _helper(env: dict[str, str], what: str) -> dict[str, Any]:
-    out = _run(env, sys.executable, "-m", "motcua.dossiers.tests.fault", what)
+    out = _run(env, sys.executable, "-m", "motcua.dossiers.tests.outside", f"fault-{what}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
