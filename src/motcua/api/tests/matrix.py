@@ -72,8 +72,9 @@ class World:
     procedure: ConfiguredProcedure
     open_procedure: ConfiguredProcedure
     components: list[DocumentComponent]
-    dossiers: dict[str, Dossier]  # by case: submitted, processing, result_ready
-    document: DossierDocument  # the citizen's document on the submitted dossier
+    dossiers: dict[str, Dossier]  # by case: submitted, processing, supplementing, result_ready
+    document: DossierDocument  # the citizen's PDF on the submitted dossier
+    photo: DossierDocument  # the citizen's photo on the submitted dossier (has a thumbnail)
     result: DossierDocument  # the result on the result_ready dossier
     image: StoredFile  # an image the owner uploaded (has a thumbnail)
     clients: dict[str, Client] = field(default_factory=dict)
@@ -112,17 +113,18 @@ def build_world() -> World:
         national.save(update_fields=["current_version"])
     applicant = Applicant.objects.get(user=p.citizen)
 
-    def submit(hour: int) -> Dossier:
+    def submit(hour: int, *extra: Attachment) -> Dossier:
         pdf = stored_file_create(actor=p.citizen, content=handmade_pdf(), name="to-khai.pdf")
         return services.dossier_submit(
             actor=p.citizen,
             procedure=procedure,
             applicant=applicant,
-            attachments=[Attachment(file=pdf, component_id=components[0].pk)],
+            attachments=[Attachment(file=pdf, component_id=components[0].pk), *extra],
             now=local(2026, 3, 2, hour),
         )
 
-    submitted = submit(8)
+    photo = stored_file_create(actor=p.citizen, content=png_bytes((400, 300)), name="anh.png")
+    submitted = submit(8, Attachment(file=photo, component_id=components[1].pk))
     processing = submit(9)
     processing = services.dossier_accept(
         dossier=processing, actor=p.officer, expected_version=1, now=local(2026, 3, 2, 10)
@@ -139,6 +141,22 @@ def build_world() -> World:
     )
     done = services.dossier_forward(
         dossier=done, actor=p.specialist, expected_version=3, now=local(2026, 3, 2, 13)
+    )
+    asked = submit(11)
+    for step in (services.dossier_accept, services.dossier_forward):
+        asked = step(
+            dossier=asked,
+            actor=p.officer,
+            expected_version=asked.version,
+            now=local(2026, 3, 2, 12),
+        )
+    asked = services.dossier_ask_to_supplement(
+        dossier=asked,
+        actor=p.specialist,
+        expected_version=asked.version,
+        reason="Bản sao chưa rõ",
+        items=["Bản sao giấy tờ tùy thân"],
+        now=local(2026, 3, 2, 15),
     )
     result_file = stored_file_create(actor=p.leader, content=handmade_pdf(), name="ket-qua.pdf")
     done = services.dossier_decide(
@@ -157,8 +175,16 @@ def build_world() -> World:
         procedure=procedure,
         open_procedure=open_procedure,
         components=components,
-        dossiers={"submitted": submitted, "processing": processing, "result_ready": done},
-        document=DossierDocument.objects.get(dossier=submitted),
+        dossiers={
+            "submitted": submitted,
+            "processing": processing,
+            "supplementing": asked,
+            "result_ready": done,
+        },
+        document=DossierDocument.objects.get(
+            dossier=submitted, file__content_type="application/pdf"
+        ),
+        photo=DossierDocument.objects.get(dossier=submitted, file=photo),
         result=DossierDocument.objects.get(dossier=done, kind="result"),
         image=image,
     )
@@ -295,7 +321,7 @@ BUILDERS: dict[str, Builder] = {
         "GET", f"/can-bo/ho-so/{w.code(c)}/tai-lieu/{w.document.public_id}/"
     ),
     "GET backoffice:dossier_thumbnail": lambda w, c: Call(
-        "GET", f"/can-bo/ho-so/{w.code(c)}/tai-lieu/{w.document.public_id}/anh-nho/"
+        "GET", f"/can-bo/ho-so/{w.code(c)}/tai-lieu/{w.photo.public_id}/anh-nho/"
     ),
     "GET backoffice:dossier_print": lambda w, c: Call(
         "GET", f"/can-bo/ho-so/{w.code(c)}/in/kiem-soat/"

@@ -7,7 +7,8 @@ forbidden object (compare the ``missing`` case with the other cases).
 How to read a row: ``METHOD endpoint case`` then one status per role (see
 ``matrix.ROLES`` for the columns). Cases: ``-`` (no object), a dossier state
 (``submitted`` at reception in commune A, ``processing`` at the specialist
-step, ``result_ready`` with its result, ``missing`` a code that does not
+step, ``supplementing`` asked to supplement by the specialist,
+``result_ready`` with its result, ``missing`` a code that does not
 exist), ``state:action`` for actions, ``state:right_factor`` /
 ``state:wrong_factor`` for public tracking, ``own_agency`` / ``missing``
 for a procedure.
@@ -48,6 +49,7 @@ GET /api/v1/dossiers/{code}                                submitted            
 GET /api/v1/dossiers/{code}                                processing                401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/dossiers/{code}                                result_ready              401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/dossiers/{code}                                missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/dossiers/{code}                                supplementing             401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/dossiers/{code}/events                         submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/dossiers/{code}/events                         missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/dossiers/{code}/actions/{action}              submitted:accept          401  403  404  200  403  403  403  404  404  404  404  403  403  404
@@ -56,6 +58,7 @@ POST /api/v1/dossiers/{code}/actions/{action}              processing:forward   
 POST /api/v1/dossiers/{code}/actions/{action}              processing:accept         401  400  404  400  400  400  400  404  404  404  404  400  400  404
 POST /api/v1/dossiers/{code}/actions/{action}              result_ready:hand_over    401  403  404  200  403  403  403  404  404  404  404  403  403  404
 POST /api/v1/dossiers/{code}/actions/{action}              submitted:withdraw        401  200  404  403  403  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              supplementing:supplement  401  200  404  403  403  403  403  404  404  404  404  403  403  404
 POST /api/v1/dossiers/{code}/actions/{action}              submitted:unknown         401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/dossiers/{code}/actions/{action}              missing:accept            401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/files                                         -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
@@ -71,6 +74,7 @@ GET backoffice:dossier                                     submitted            
 GET backoffice:dossier                                     processing                302  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier                                     result_ready              302  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier                                     missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET backoffice:dossier                                     supplementing             302  200  404  200  200  200  200  404  404  404  404  200  200  404
 POST backoffice:dossier_action                             submitted:accept          302  403  404  302  403  403  403  404  404  404  404  403  403  404
 POST backoffice:dossier_action                             processing:forward        302  403  404  403  302  403  403  404  404  404  404  403  403  404
 POST backoffice:dossier_action                             result_ready:hand_over    302  403  404  302  403  403  403  404  404  404  404  403  403  404
@@ -79,7 +83,7 @@ POST backoffice:dossier_action                             missing:accept       
 GET backoffice:dossier_document                            submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier_document                            processing                302  404  404  404  404  404  404  404  404  404  404  404  404  404  # a document of another dossier
 GET backoffice:dossier_document                            missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
-GET backoffice:dossier_thumbnail                           submitted                 302  404  404  404  404  404  404  404  404  404  404  404  404  404  # a PDF has no thumbnail
+GET backoffice:dossier_thumbnail                           submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # the photo's thumbnail
 GET backoffice:dossier_thumbnail                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET backoffice:dossier_print                               submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier_print                               missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
@@ -107,8 +111,10 @@ GET portal:my_dossier                                      submitted            
 GET portal:my_dossier                                      processing                302  200  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:my_dossier                                      result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:my_dossier                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_dossier                                      supplementing             302  200  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:supplement                                      submitted                 302  302  404  404  404  404  404  404  404  404  404  404  404  404  # not asked to supplement: back to the dossier
 GET portal:supplement                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:supplement                                      supplementing             302  200  404  404  404  404  404  404  404  404  404  404  404  404
 POST portal:withdraw                                       submitted                 302  302  404  404  404  404  404  404  404  404  404  404  404  404
 POST portal:withdraw                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:result_file                                     result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
