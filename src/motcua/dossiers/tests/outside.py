@@ -39,8 +39,9 @@ def seed() -> dict[str, Any]:
     personas = make_personas()
     procedure = make_procedure(personas.place.agency_a)
     components = add_components(procedure)
+    # Ten citizens share the load, so a per-account submission limit sees six each.
     citizens = [personas.citizen] + [
-        make_citizen(f"congdan_tai_{n}", f"0792000{n:05d}") for n in range(1, 4)
+        make_citizen(f"congdan_tai_{n}", f"0792000{n:05d}") for n in range(1, 10)
     ]
     return {
         "procedure": str(procedure.public_id),
