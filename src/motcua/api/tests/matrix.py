@@ -33,7 +33,7 @@ from motcua.documents.tests.factories import handmade_pdf, png_bytes
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierDocument
-from motcua.dossiers.tests.factories import add_components, local, make_procedure
+from motcua.dossiers.tests.factories import add_components, advance, local, make_procedure
 
 #: The columns of the table, in order.
 ROLES: tuple[str, ...] = (
@@ -125,46 +125,15 @@ def build_world() -> World:
 
     photo = stored_file_create(actor=p.citizen, content=png_bytes((400, 300)), name="anh.png")
     submitted = submit(8, Attachment(file=photo, component_id=components[1].pk))
-    processing = submit(9)
-    processing = services.dossier_accept(
-        dossier=processing, actor=p.officer, expected_version=1, now=local(2026, 3, 2, 10)
-    )
-    processing = services.dossier_forward(
-        dossier=processing, actor=p.officer, expected_version=2, now=local(2026, 3, 2, 11)
-    )
-    done = submit(10)
-    done = services.dossier_accept(
-        dossier=done, actor=p.officer, expected_version=1, now=local(2026, 3, 2, 10)
-    )
-    done = services.dossier_forward(
-        dossier=done, actor=p.officer, expected_version=2, now=local(2026, 3, 2, 11)
-    )
-    done = services.dossier_forward(
-        dossier=done, actor=p.specialist, expected_version=3, now=local(2026, 3, 2, 13)
-    )
-    asked = submit(11)
-    for step in (services.dossier_accept, services.dossier_forward):
-        asked = step(
-            dossier=asked,
-            actor=p.officer,
-            expected_version=asked.version,
-            now=local(2026, 3, 2, 12),
-        )
+    processing = advance(submit(9), p, 2)
+    done = advance(submit(10), p, 4)
     asked = services.dossier_ask_to_supplement(
-        dossier=asked,
+        dossier=advance(submit(11), p, 2),
         actor=p.specialist,
-        expected_version=asked.version,
+        expected_version=3,
         reason="Bản sao chưa rõ",
         items=["Bản sao giấy tờ tùy thân"],
-        now=local(2026, 3, 2, 15),
-    )
-    result_file = stored_file_create(actor=p.leader, content=handmade_pdf(), name="ket-qua.pdf")
-    done = services.dossier_decide(
-        dossier=done,
-        actor=p.leader,
-        expected_version=4,
-        result=[Attachment(file=result_file, title="Bản sao trích lục hộ tịch")],
-        now=local(2026, 3, 2, 14),
+        now=local(2026, 3, 4, 9),
     )
     image = stored_file_create(actor=p.citizen, content=png_bytes((400, 300)), name="anh.png")
     assert image.thumbnail, "the image should have a thumbnail"

@@ -20,12 +20,8 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier
+from typing import Any
 
 
 def seed() -> dict[str, Any]:
@@ -108,7 +104,7 @@ def drill_load() -> dict[str, Any]:
     from motcua.documents.tests.factories import handmade_pdf, png_bytes
     from motcua.dossiers import services
     from motcua.dossiers.attachments import Attachment
-    from motcua.dossiers.tests.factories import add_components, local, make_procedure
+    from motcua.dossiers.tests.factories import add_components, advance, local, make_procedure
 
     p = make_personas()
     procedure = make_procedure(p.place.agency_a)
@@ -130,33 +126,7 @@ def drill_load() -> dict[str, Any]:
             ],
             now=local(2026, 3, 2, 8 + n),
         )
-        steps: list[Callable[[Dossier], Dossier]] = [
-            lambda d: services.dossier_accept(
-                dossier=d, actor=p.officer, expected_version=1, now=local(2026, 3, 3, 9)
-            ),
-            lambda d: services.dossier_forward(
-                dossier=d, actor=p.officer, expected_version=2, now=local(2026, 3, 3, 10)
-            ),
-            lambda d: services.dossier_forward(
-                dossier=d, actor=p.specialist, expected_version=3, now=local(2026, 3, 4, 10)
-            ),
-            lambda d: services.dossier_decide(
-                dossier=d,
-                actor=p.leader,
-                expected_version=4,
-                result=[
-                    Attachment(
-                        file=stored_file_create(
-                            actor=p.leader, content=handmade_pdf(), name="ket-qua.pdf"
-                        ),
-                        title="Bản sao trích lục hộ tịch",
-                    )
-                ],
-                now=local(2026, 3, 4, 14),
-            ),
-        ]
-        for step in steps[: n % (len(steps) + 1)]:
-            d = step(d)
+        d = advance(d, p, n % 5)
         codes.append({"code": d.code, "factor": "0123", "token": d.tracking_token})
     return {"dossiers": codes}
 
