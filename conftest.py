@@ -134,3 +134,20 @@ def csp_errors(page: Any) -> list[str]:
 
     page.on("console", seen)
     return errors
+
+
+# --- Figures some tests report (the authorisation matrix's size) ------------
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the figures tests recorded with ``record_property`` under a
+    name in ``REPORTED`` (this runs in the controller, so it works with
+    xdist too)."""
+    reported = ("authorisation_matrix", "fault_test")
+    lines = []
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name in reported and report.when == "call":
+                lines.append(f"{name}: {value}")
+    for line in sorted(set(lines)):
+        terminalreporter.write_line(line)
