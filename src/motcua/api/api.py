@@ -6,14 +6,17 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from motcua import __version__
-from motcua.api import errors
+from motcua.api import errors, failures
+from motcua.api.parser import CheckedParser
 
 api = NinjaAPI(
     title="Một Cửa API",
     version=__version__,
     description="API của hệ thống một cửa điện tử: đơn vị, lịch làm việc, thủ tục, hồ sơ.",
     urls_namespace="api-v1",
+    parser=CheckedParser(),
 )
+failures.install(api)
 errors.install(api)
 
 from motcua.accounts.api import router as accounts_router  # noqa: E402

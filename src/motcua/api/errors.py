@@ -11,8 +11,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.http import PROBLEM_CONTENT_TYPE, problem_response
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+__all__ = ["PROBLEM_CONTENT_TYPE", "install", "problem"]
+
 
 
 def problem(
@@ -24,23 +26,8 @@ def problem(
     detail: str = "",
     errors: list[dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    import json
-
-    body: dict[str, Any] = {
-        "type": f"https://motcua.example/problems/{code}",
-        "title": title,
-        "status": status,
-        "code": code,
-        "instance": request.path,
-    }
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
+    return problem_response(
+        request, status=status, code=code, title=title, detail=detail, errors=errors
     )
 
 
@@ -88,4 +75,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DomainError):  # the body parser's refusal
+            return _domain(request, exc.__cause__)
         return problem(request, status=exc.status_code, code="http_error", title=str(exc))
