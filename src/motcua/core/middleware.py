@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import (
     RequestDataTooBig,
@@ -50,6 +51,7 @@ class InputMiddleware:
     def _check(self, request: HttpRequest) -> None:
         lim = limits()
         self._check_size(request, lim.body_bytes, lim.upload_body_bytes)
+        _check_raw_utf8(request)
         _checked(request.path_info, "path", max_length=lim.param_length * 2, multiline=False)
         for name, value in request.META.items():
             if name.startswith("HTTP_") and name not in _SKIP_HEADERS and isinstance(value, str):
@@ -89,6 +91,27 @@ class InputMiddleware:
                 code="request_too_large",
                 status=413,
             )
+
+
+def _check_raw_utf8(request: HttpRequest) -> None:
+    """Django replaces bytes that are not UTF-8 (a lone surrogate's
+    encoding among them) in the path and the query; refuse them instead."""
+    for name in ("PATH_INFO", "QUERY_STRING"):
+        raw = request.META.get(name, "")
+        if not isinstance(raw, str) or raw.isascii() and "%" not in raw:
+            continue
+        data = raw.encode("latin-1", "replace")
+        if name == "QUERY_STRING":
+            data = unquote_to_bytes(data.replace(b"+", b" "))
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputRejected(
+                "Địa chỉ chứa ký tự Unicode không hợp lệ.",
+                code="invalid_unicode",
+                status=400,
+                field="path" if name == "PATH_INFO" else "query",
+            ) from None
 
 
 def _parsed_post(request: HttpRequest) -> QueryDict:
