@@ -16,7 +16,6 @@ from motcua.core.http import PROBLEM_CONTENT_TYPE, problem_response
 __all__ = ["PROBLEM_CONTENT_TYPE", "install", "problem"]
 
 
-
 def problem(
     request: HttpRequest,
     *,

@@ -166,7 +166,9 @@ def clean_json(
         elif isinstance(item, Mapping) or isinstance(item, list):
             if depth > max_depth:
                 raise InputRejected(
-                    f"Dữ liệu lồng nhau quá sâu (tối đa {max_depth} cấp).", code=too_deep, field=field
+                    f"Dữ liệu lồng nhau quá sâu (tối đa {max_depth} cấp).",
+                    code=too_deep,
+                    field=field,
                 )
             if isinstance(item, Mapping):
                 keys += len(item)

@@ -98,7 +98,7 @@ def _check_raw_utf8(request: HttpRequest) -> None:
     encoding among them) in the path and the query; refuse them instead."""
     for name in ("PATH_INFO", "QUERY_STRING"):
         raw = request.META.get(name, "")
-        if not isinstance(raw, str) or raw.isascii() and "%" not in raw:
+        if not isinstance(raw, str) or (raw.isascii() and "%" not in raw):
             continue
         data = raw.encode("latin-1", "replace")
         if name == "QUERY_STRING":

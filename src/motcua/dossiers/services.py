@@ -45,6 +45,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.workflows import END, Graph, Step, parse_graph
 from motcua.core.errors import Conflict, DomainError, PermissionDenied
+from motcua.core.limits import clean_form_data
 from motcua.dossiers import attachments as files
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.hashing import event_hash
@@ -963,10 +964,13 @@ def _form_set(day: datetime.date) -> str:
     return FormSet.CIRCULAR_03_2025 if day >= FORM_SET_2025_FROM else FormSet.CIRCULAR_01_2018
 
 
-def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -> None:
+def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -> dict[str, Any]:
+    """``form_data`` bounded and in NFC (``core.limits``: tighter without an
+    e-form) and valid against the e-form; the cleaned copy to store."""
+    data = clean_form_data(form_data, with_eform=cpv.eform is not None)
     if cpv.eform is None:
-        return
-    errors = eforms.validate(cpv.eform.schema, dict(form_data))
+        return data
+    errors = eforms.validate(cpv.eform.schema, data)
     if errors:
         raise DomainError(
             _("Tờ khai chưa hợp lệ, vui lòng kiểm tra lại các trường được đánh dấu."),
@@ -977,6 +981,7 @@ def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -
                 for message in messages
             ],
         )
+    return data
 
 
 _BY_KEY = PreparedRead(
@@ -1048,8 +1053,7 @@ def dossier_submit(
             )
     if assisted and is_applicant:
         assisted = False
-    data = dict(form_data or {})
-    _check_form(cpv, data)
+    data = _check_form(cpv, form_data or {})
     _remember(cpv, receiving)
     workflow_graph(cpv)  # a dossier is only filed under a usable workflow
 
@@ -1229,8 +1233,8 @@ def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dic
     """The applicant's corrected form, checked against the pinned e-form."""
     if form_data is None:
         return {}
-    _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
-    return {"form_data": dict(form_data)}
+    cpv = pinned_version(dossier.configured_procedure_version_id)
+    return {"form_data": _check_form(cpv, form_data)}
 
 
 def dossier_complete(

@@ -52,7 +52,13 @@ def _cases() -> list[Any]:
         for param in params:
             for label, url_value, _json in BAD_TEXT:
                 cases.append(
-                    pytest.param(method, path, param, url_value, id=f"{method} {path} {param['name']} {label}")
+                    pytest.param(
+                        method,
+                        path,
+                        param,
+                        url_value,
+                        id=f"{method} {path} {param['name']} {label}",
+                    )
                 )
             cases.append(
                 pytest.param(method, path, param, HUGE, id=f"{method} {path} {param['name']} huge")
@@ -69,7 +75,11 @@ def _json_cases() -> list[Any]:
         body = _resolve(SCHEMA, content["application/json"]["schema"])
         for name in body.get("properties", {}):
             for label, _url, escaped in BAD_TEXT:
-                cases.append(pytest.param(method, path, name, f'"{escaped}"', id=f"{method} {path} {name} {label}"))
+                cases.append(
+                    pytest.param(
+                        method, path, name, f'"{escaped}"', id=f"{method} {path} {name} {label}"
+                    )
+                )
             cases.append(pytest.param(method, path, name, HUGE, id=f"{method} {path} {name} huge"))
     return cases
 
@@ -98,7 +108,9 @@ def _assert_refused_or_answered(response: Any, *, must_refuse: bool) -> None:
     if must_refuse:
         assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
     if response.status_code >= 400:
-        assert response["Content-Type"].startswith("application/problem+json"), response.content[:300]
+        assert response["Content-Type"].startswith("application/problem+json"), response.content[
+            :300
+        ]
         body = json.loads(response.content)
         assert body["code"] and body["status"] == response.status_code
 
@@ -124,7 +136,9 @@ def test_bad_parameter_is_refused_not_a_crash(
     )
     # Text and control characters are refused; a huge number may be a
     # legitimate string value (a search term), but it never crashes.
-    _assert_refused_or_answered(response, must_refuse=value != HUGE or param.get("schema", {}).get("type") == "integer")
+    _assert_refused_or_answered(
+        response, must_refuse=value != HUGE or param.get("schema", {}).get("type") == "integer"
+    )
 
 
 @pytest.mark.parametrize(("method", "path", "field", "raw"), _json_cases())
