@@ -163,7 +163,7 @@ def clean_json(
         item, parent, slot, depth = stack.pop()
         if isinstance(item, str):
             parent[slot] = clean_text(item, field=field, max_length=max_string)
-        elif isinstance(item, Mapping) or isinstance(item, list):
+        elif isinstance(item, Mapping | list):
             if depth > max_depth:
                 raise InputRejected(
                     f"Dữ liệu lồng nhau quá sâu (tối đa {max_depth} cấp).",

@@ -54,27 +54,35 @@ class InputMiddleware:
         _check_raw_utf8(request)
         _checked(request.path_info, "path", max_length=lim.param_length * 2, multiline=False)
         for name, value in request.META.items():
-            if name.startswith("HTTP_") and name not in _SKIP_HEADERS and isinstance(value, str):
-                if _HEADER_CONTROL.search(value):
-                    raise InputRejected(
-                        "Tiêu đề yêu cầu chứa ký tự không hợp lệ.",
-                        code="invalid_header",
-                        status=400,
-                        field=name[5:].replace("_", "-").title(),
-                    )
+            if (
+                name.startswith("HTTP_")
+                and name not in _SKIP_HEADERS
+                and isinstance(value, str)
+                and _HEADER_CONTROL.search(value)
+            ):
+                raise InputRejected(
+                    "Tiêu đề yêu cầu chứa ký tự không hợp lệ.",
+                    code="invalid_header",
+                    status=400,
+                    field=name[5:].replace("_", "-").title(),
+                )
         for name, value in request.COOKIES.items():
             if text_problem(name, multiline=False) or text_problem(value, multiline=False):
                 raise InputRejected(
                     "Cookie chứa ký tự không hợp lệ.", code="invalid_cookie", status=400
                 )
-        request.GET = _cleaned(request.GET, max_length=lim.param_length, multiline=False)
+        # Django's stubs type these as immutable query dicts; ours are too.
+        request.GET = _cleaned(  # type: ignore[assignment]
+            request.GET, max_length=lim.param_length, multiline=False
+        )
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH") and content_type in _FORM_TYPES:
-            request.POST = _cleaned(
+            request.POST = _cleaned(  # type: ignore[assignment]
                 _parsed_post(request), max_length=lim.string_length, multiline=True
             )
-            for field, uploaded in request.FILES.items():
-                _checked(uploaded.name or "", field, max_length=255, multiline=False)
+            for field, files in request.FILES.lists():
+                for uploaded in files:
+                    _checked(uploaded.name or "", field, max_length=255, multiline=False)
 
     @staticmethod
     def _check_size(request: HttpRequest, body_bytes: int, upload_bytes: int) -> None:
@@ -116,7 +124,7 @@ def _check_raw_utf8(request: HttpRequest) -> None:
 
 def _parsed_post(request: HttpRequest) -> QueryDict:
     try:
-        return request.POST  # type: ignore[return-value]
+        return request.POST
     except TooManyFieldsSent:
         code, message = "too_many_fields", "Biểu mẫu có quá nhiều trường."
     except TooManyFilesSent:
