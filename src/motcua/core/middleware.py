@@ -103,22 +103,19 @@ class InputMiddleware:
 
 def _check_raw_utf8(request: HttpRequest) -> None:
     """Django replaces bytes that are not UTF-8 (a lone surrogate's
-    encoding among them) in the path and the query; refuse them instead."""
-    for name in ("PATH_INFO", "QUERY_STRING"):
-        raw = request.META.get(name, "")
-        if not isinstance(raw, str) or (raw.isascii() and "%" not in raw):
+    encoding among them): in the query by U+FFFD, in the path by their
+    percent-encoding. Refuse them instead."""
+    for name, raw in (("path", request.path_info), ("query", request.META.get("QUERY_STRING"))):
+        if not isinstance(raw, str) or "%" not in raw:
             continue
-        data = raw.encode("latin-1", "replace")
-        if name == "QUERY_STRING":
-            data = unquote_to_bytes(data.replace(b"+", b" "))
         try:
-            data.decode("utf-8")
+            unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
         except UnicodeDecodeError:
             raise InputRejected(
                 "Địa chỉ chứa ký tự Unicode không hợp lệ.",
                 code="invalid_unicode",
                 status=400,
-                field="path" if name == "PATH_INFO" else "query",
+                field=name,
             ) from None
 
 
