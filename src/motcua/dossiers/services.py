@@ -46,6 +46,7 @@ from motcua.catalog.models import (
 from motcua.catalog.workflows import END, Graph, Step, parse_graph
 from motcua.core.errors import Conflict, DomainError, PermissionDenied
 from motcua.core.limits import clean_form_data
+from motcua.core.text import fold
 from motcua.dossiers import attachments as files
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.hashing import event_hash
@@ -995,6 +996,13 @@ def _by_key(actor: User, key: str) -> Dossier | None:
     return attach_related(found[0]) if found else None
 
 
+def dossier_search_text(*, applicant: Applicant, procedure_name: str) -> str:
+    """The folded words a dossier is found by (its code is added when it
+    is numbered)."""
+    parts = [applicant.name, applicant.personal_id or "", applicant.tax_code or "", procedure_name]
+    return fold(" ".join(p for p in parts if p))
+
+
 def dossier_submit(
     *,
     actor: User,
@@ -1077,6 +1085,9 @@ def dossier_submit(
         submitted_at=now,
         tracking_token=secrets.token_urlsafe(12),
         idempotency_key=idempotency_key or None,
+        search_text=dossier_search_text(
+            applicant=applicant, procedure_name=cpv.procedure_version.name
+        ),
     )
     checked = files.check_attachments(
         dossier=dossier, actor=actor, attachments=attachments, require_all=True
@@ -1109,6 +1120,7 @@ def dossier_submit(
     try:
         with transaction.atomic():
             dossier.code = _next_code(receiving, day)
+            dossier.search_text = f"{fold(dossier.code)} {dossier.search_text}"
             event = _build_event(
                 dossier,
                 seq=1,

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quiet_client() -> Client:
+def quiet_client() -> Any:
     """A client that gets the error page instead of the exception."""
     return Client(raise_request_exception=False)
 
@@ -43,12 +43,12 @@ def _dead_database(*args: Any, **kwargs: Any) -> Any:
 # ----------------------------------------------------------------- the API
 
 
-def test_an_unknown_api_path_is_problem_json(client: Client) -> None:
+def test_an_unknown_api_path_is_problem_json(client: Any) -> None:
     assert_problem(client.get("/api/v1/khong-co/"), status=404, code="not_found")
 
 
 def test_an_unexpected_api_failure_is_500_with_a_correlation_id(
-    quiet_client: Client, caplog: pytest.LogCaptureFixture
+    quiet_client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     with (
         mock.patch("motcua.units.selectors.unit_search", side_effect=RuntimeError("boom")),
@@ -62,7 +62,7 @@ def test_an_unexpected_api_failure_is_500_with_a_correlation_id(
     assert "boom" not in response.content.decode()
 
 
-def test_an_unreachable_database_is_503_for_the_api(quiet_client: Client) -> None:
+def test_an_unreachable_database_is_503_for_the_api(quiet_client: Any) -> None:
     with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=_dead_database):
         response = quiet_client.get("/api/v1/units/search?q=vinh")
     body = assert_problem(response, status=503, code="service_unavailable")
@@ -86,24 +86,24 @@ def test_cache_connection_errors_count_as_unavailable() -> None:
         ("/api/v1/dossiers/track/%ED%A0%80?factor=1234", "invalid_unicode"),
     ],
 )
-def test_bad_characters_in_path_and_query_are_400(client: Client, url: str, code: str) -> None:
+def test_bad_characters_in_path_and_query_are_400(client: Any, url: str, code: str) -> None:
     assert_problem(client.get(url), status=400, code=code)
 
 
-def test_bad_characters_in_headers_and_cookies_are_400(client: Client) -> None:
+def test_bad_characters_in_headers_and_cookies_are_400(client: Any) -> None:
     response = client.get("/api/v1/units/search", headers={"Idempotency-Key": "a\x00b"})
     assert_problem(response, status=400, code="invalid_header")
     client.cookies["sessionid"] = "\x00abcdefgh"
     assert_problem(client.get("/api/v1/units/search"), status=400, code="invalid_cookie")
 
 
-def test_an_overlong_query_parameter_is_422(client: Client) -> None:
+def test_an_overlong_query_parameter_is_422(client: Any) -> None:
     assert_problem(
         client.get("/api/v1/units/search", {"q": "x" * 1001}), status=422, code="string_too_long"
     )
 
 
-def test_a_json_body_is_checked_before_any_schema(client: Client, personas: Personas) -> None:
+def test_a_json_body_is_checked_before_any_schema(client: Any, personas: Personas) -> None:
     client.force_login(personas.officer)
     url = "/api/v1/dossiers/KHONG-CO/actions/accept"
     for raw, code in [
@@ -118,7 +118,7 @@ def test_a_json_body_is_checked_before_any_schema(client: Client, personas: Pers
         assert_problem(response, status=response.status_code, code=code)
 
 
-def test_query_text_reaches_the_view_in_nfc(client: Client) -> None:
+def test_query_text_reaches_the_view_in_nfc(client: Any) -> None:
     from motcua.units.models import AdministrativeUnit  # noqa: F401  (the search runs)
 
     seen: dict[str, str] = {}
@@ -135,18 +135,18 @@ def test_query_text_reaches_the_view_in_nfc(client: Client) -> None:
 # ---------------------------------------------------------- the HTML sides
 
 
-def test_pages_answer_vietnamese_400_for_bad_characters(client: Client) -> None:
+def test_pages_answer_vietnamese_400_for_bad_characters(client: Any) -> None:
     html = _page(client.get("/thu-tuc/?q=a%00b"), 400)
     assert "Yêu cầu không hợp lệ" in html and "ký tự" in html
 
 
-def test_a_form_with_too_many_fields_is_a_vietnamese_413(client: Client) -> None:
+def test_a_form_with_too_many_fields_is_a_vietnamese_413(client: Any) -> None:
     data = {f"f{i}": "1" for i in range(1001)}
     html = _page(client.post("/dang-nhap/", data), 413)
     assert "quá lớn" in html or "quá nhiều" in html
 
 
-def test_a_body_over_the_limit_is_a_vietnamese_413(client: Client) -> None:
+def test_a_body_over_the_limit_is_a_vietnamese_413(client: Any) -> None:
     response = client.post(
         "/dang-nhap/",
         data="x=" + "y" * (1024 * 1024 + 1),
@@ -155,11 +155,11 @@ def test_a_body_over_the_limit_is_a_vietnamese_413(client: Client) -> None:
     assert "quá lớn" in _page(response, 413)
 
 
-def test_a_missing_page_is_a_vietnamese_404(client: Client) -> None:
+def test_a_missing_page_is_a_vietnamese_404(client: Any) -> None:
     assert "Không tìm thấy" in _page(client.get("/khong-co-trang-nay/"), 404)
 
 
-def test_a_page_failure_is_a_vietnamese_500_with_the_correlation_id(quiet_client: Client) -> None:
+def test_a_page_failure_is_a_vietnamese_500_with_the_correlation_id(quiet_client: Any) -> None:
     with mock.patch("motcua.catalog.views.selectors.procedure_search", side_effect=RuntimeError):
         response = quiet_client.get("/thu-tuc/?q=ho+tich")
     html = _page(response, 500)
@@ -167,7 +167,7 @@ def test_a_page_failure_is_a_vietnamese_500_with_the_correlation_id(quiet_client
     assert response[CORRELATION_HEADER] in html
 
 
-def test_a_page_with_the_database_down_is_a_vietnamese_503(quiet_client: Client) -> None:
+def test_a_page_with_the_database_down_is_a_vietnamese_503(quiet_client: Any) -> None:
     with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=_dead_database):
         response = quiet_client.get("/thu-tuc/?q=ho+tich")
     assert "tạm thời không" in _page(response, 503)
@@ -210,9 +210,7 @@ def _page_urls() -> list[str]:
     return sorted(set(urls))
 
 
-def test_every_page_refuses_bad_characters_before_its_view(
-    client: Client, personas: Personas
-) -> None:
+def test_every_page_refuses_bad_characters_before_its_view(client: Any, personas: Personas) -> None:
     client.force_login(personas.officer)
     urls = _page_urls()
     assert len(urls) > 20
