@@ -261,6 +261,27 @@ def clean_form_data(form_data: Mapping[str, Any], *, with_eform: bool) -> dict[s
     return cleaned
 
 
+INT64_MAX = 2**63 - 1
+
+
+def posted_int(
+    value: str | None, *, field: str, default: int, low: int = 0, high: int = INT64_MAX
+) -> int:
+    """An integer typed in a form (ASCII digits only: ``int()`` would take
+    "²" or "١" and raise), ``default`` when empty, else :class:`InputRejected`."""
+    text = (value or "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 20:
+        raise InputRejected("Vui lòng nhập một số nguyên.", code="invalid_integer", field=field)
+    number = int(text)
+    if not low <= number <= high:
+        raise InputRejected(
+            f"Giá trị phải từ {low} đến {high}.", code="integer_out_of_range", field=field
+        )
+    return number
+
+
 def check_page(*, limit: int, offset: int = 0) -> None:
     """Paging parameters in range (a last guard for callers that do not
     declare the bounds in their schema)."""

@@ -222,3 +222,27 @@ def test_every_page_refuses_bad_characters_before_its_view(client: Any, personas
         assert response.status_code == 400, (url, response.status_code)
     body = json.dumps(urls)
     assert "/can-bo/" in body and "/tra-cuu/" in body
+
+
+GARBAGE = ["abc", "9" * 30, "-1", "²", "2026-13-45", "00000000-0000-0000-0000-00000000000g"]
+QUERY_NAMES = ["q", "linh-vuc", "cap", "truc-tuyen", "don-vi", "trang", "thu_tuc", "thu-tuc"]
+QUERY_NAMES += ["ma", "t", "so", "buoc", "page", "limit", "offset"]
+FORM_NAMES = ["version", "expected_version", "procedure", "component", "amount", "holder"]
+FORM_NAMES += ["idempotency_key", "identifier", "applicant_kind", "result_delivery", "target"]
+
+
+@pytest.mark.parametrize("who", ["officer", "citizen", "leader"])
+def test_no_page_crashes_on_garbage_parameters(
+    quiet_client: Any, personas: Personas, who: str
+) -> None:
+    quiet_client.force_login(getattr(personas, who))
+    crashes = []
+    for url in _page_urls():
+        for value in GARBAGE:
+            response = quiet_client.get(url, dict.fromkeys(QUERY_NAMES, value))
+            if response.status_code >= 500:
+                crashes.append(("GET", url, value, response.status_code))
+            response = quiet_client.post(url, dict.fromkeys(FORM_NAMES, value))
+            if response.status_code >= 500:
+                crashes.append(("POST", url, value, response.status_code))
+    assert not crashes

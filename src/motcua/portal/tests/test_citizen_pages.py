@@ -341,6 +341,16 @@ def test_withdraw_after_confirmation(client, personas, portal_procedure):
     assert Dossier.objects.get().state == State.WITHDRAWN
 
 
+def test_a_garbled_version_is_an_error_on_the_page_not_a_crash(client, personas, portal_procedure):
+    d = filed(personas.citizen, portal_procedure)
+    _login(client)
+    for version in ("abc", "²", "9" * 40):
+        resp = client.post(f"/ho-so-cua-toi/{d.code}/rut/", {"version": version, "reason": "Nhầm"})
+        assert resp.status_code == 200, version
+        assert "Vui lòng nhập một số nguyên" in resp.content.decode()
+    assert Dossier.objects.get().state == State.SUBMITTED
+
+
 # ----------------------------------------------------------------- tracking
 
 
