@@ -66,8 +66,6 @@ class Limits:
     free_form_data_depth: int
     free_string_length: int
     dossier_documents: int
-    page_size: int
-    page_offset: int
 
 
 def limits() -> Limits:
@@ -88,8 +86,6 @@ def limits() -> Limits:
         free_form_data_depth=s.MOTCUA_FREE_FORM_DATA_MAX_DEPTH,
         free_string_length=s.MOTCUA_FREE_FORM_DATA_MAX_STRING_LENGTH,
         dossier_documents=s.MOTCUA_DOSSIER_MAX_DOCUMENTS,
-        page_size=s.MOTCUA_PAGE_SIZE_MAX,
-        page_offset=s.MOTCUA_PAGE_OFFSET_MAX,
     )
 
 
@@ -280,21 +276,3 @@ def posted_int(
             f"Giá trị phải từ {low} đến {high}.", code="integer_out_of_range", field=field
         )
     return number
-
-
-def check_page(*, limit: int, offset: int = 0) -> None:
-    """Paging parameters in range (a last guard for callers that do not
-    declare the bounds in their schema)."""
-    lim = limits()
-    if not 1 <= limit <= lim.page_size:
-        raise InputRejected(
-            f"Số bản ghi mỗi trang phải từ 1 đến {lim.page_size}.",
-            code="page_size_out_of_range",
-            field="limit",
-        )
-    if not 0 <= offset <= lim.page_offset:
-        raise InputRejected(
-            f"Vị trí bắt đầu phải từ 0 đến {lim.page_offset}.",
-            code="offset_out_of_range",
-            field="offset",
-        )

@@ -246,3 +246,50 @@ def test_no_page_crashes_on_garbage_parameters(
             if response.status_code >= 500:
                 crashes.append(("POST", url, value, response.status_code))
     assert not crashes
+
+
+DEAD_DATABASE_SCRIPT = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+out = {}
+for url in ("/api/v1/units/search?q=vinh", "/api/v1/dossiers/track/X?factor=1234", "/thu-tuc/"):
+    r = client.get(url)
+    body = r.content.decode()[:400]
+    out[url] = [r.status_code, r["Content-Type"], body, r.get("X-Correlation-ID")]
+print(json.dumps(out))
+"""
+
+
+def test_a_server_pointed_at_a_dead_database_answers_503(tmp_path: Any) -> None:
+    """A real process whose DATABASE_URL points at a closed port: 503
+    problem+json for the API, the Vietnamese 503 page for the portal."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "motcua.settings",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none?connect_timeout=2",
+        "ALLOWED_HOSTS": "testserver",
+        "MOTCUA_DATA_DIR": str(tmp_path),
+        "LOG_LEVEL": "CRITICAL",
+    }
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", DEAD_DATABASE_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answers = json.loads(done.stdout.strip().splitlines()[-1])
+    for url, (status, content_type, body, correlation_id) in answers.items():
+        assert status == 503, (url, status, body)
+        assert correlation_id, url
+        if url.startswith("/api/"):
+            assert content_type == "application/problem+json"
+            assert json.loads(body)["code"] == "service_unavailable"
+        else:
+            assert content_type.startswith("text/html") and "tạm thời không" in body
