@@ -173,7 +173,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int(
     "MOTCUA_MAX_FORM_FIELDS", 1000, "Most fields in one submitted HTML form; over it: 413."
 )
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int(
-    "MOTCUA_MAX_FORM_FILES", 20, "Most files in one multipart request; over it: 413."
+    "MOTCUA_MAX_FORM_FILES", 100, "Most files in one multipart request; over it: 413."
 )
 MOTCUA_MAX_PARAM_LENGTH = env_int(
     "MOTCUA_MAX_PARAM_LENGTH", 1000, "Longest query parameter or path, in characters."

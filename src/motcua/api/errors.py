@@ -3,8 +3,6 @@ stable machine code in ``code``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,18 +14,8 @@ from motcua.core.http import PROBLEM_CONTENT_TYPE, problem_response
 __all__ = ["PROBLEM_CONTENT_TYPE", "install", "problem"]
 
 
-def problem(
-    request: HttpRequest,
-    *,
-    status: int,
-    code: str,
-    title: str,
-    detail: str = "",
-    errors: list[dict[str, Any]] | None = None,
-) -> HttpResponse:
-    return problem_response(
-        request, status=status, code=code, title=title, detail=detail, errors=errors
-    )
+#: The API's problem+json builder (shared with the pages' error handlers).
+problem = problem_response
 
 
 def install(api: NinjaAPI) -> None:

@@ -166,14 +166,14 @@ def clean_json(
                     code=too_deep,
                     field=field,
                 )
+            keys += len(item)
+            if keys > max_keys:
+                raise InputRejected(
+                    f"Dữ liệu có quá nhiều trường hoặc phần tử (tối đa {max_keys}).",
+                    code=too_many_keys,
+                    field=field,
+                )
             if isinstance(item, Mapping):
-                keys += len(item)
-                if keys > max_keys:
-                    raise InputRejected(
-                        f"Dữ liệu có quá nhiều trường (tối đa {max_keys}).",
-                        code=too_many_keys,
-                        field=field,
-                    )
                 out: dict[str, Any] = {}
                 for key, child in item.items():
                     name = clean_text(str(key), field=field, max_length=max_string)
@@ -181,13 +181,6 @@ def clean_json(
                     stack.append((child, out, name, depth + 1))
                 parent[slot] = out
             else:
-                keys += len(item)
-                if keys > max_keys:
-                    raise InputRejected(
-                        f"Dữ liệu có quá nhiều phần tử (tối đa {max_keys}).",
-                        code=too_many_keys,
-                        field=field,
-                    )
                 seq: list[Any] = [None] * len(item)
                 for index, child in enumerate(item):
                     stack.append((child, seq, index, depth + 1))
