@@ -140,3 +140,11 @@ def test_clean_json_refuses_or_returns_storable_nfc(value: Any) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def test_property_tests_never_depend_on_the_machines_speed() -> None:
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    assert hypothesis_settings.default.deadline is None
+    assert HealthCheck.too_slow in hypothesis_settings.default.suppress_health_check

@@ -88,6 +88,23 @@ def test_autosave_stores_the_field_and_reports_only_its_problem(client, personas
     assert draft.form_data["ngay_sinh"] == "17/05/1990"  # kept, nothing typed is lost
 
 
+def test_form_data_over_its_limit_is_said_in_place_and_not_saved(
+    client, personas, portal_procedure, settings
+):
+    settings.MOTCUA_FORM_DATA_MAX_BYTES = 100
+    _login(client)
+    client.get(_url(portal_procedure))
+    long_name = "Nguyễn Văn " + "Ân" * 100
+    resp = client.post(
+        _url(portal_procedure, "tu-dong-luu/"), {"ho_ten": long_name}, HTTP_HX_REQUEST="true"
+    )
+    assert resp.status_code == 200 and "Tờ khai quá lớn" in resp.content.decode()
+    resp = client.post(_url(portal_procedure), {"ho_ten": long_name, "action": "next"})
+    assert resp.status_code == 422 and "Tờ khai quá lớn" in resp.content.decode()
+    draft = DossierDraft.objects.get(owner=personas.citizen)
+    assert draft.form_data.get("ho_ten") != long_name
+
+
 def test_autosave_after_the_session_expired_says_so_in_place(client, portal_procedure):
     resp = client.post(
         _url(portal_procedure, "tu-dong-luu/"), {"ho_ten": "An"}, HTTP_HX_REQUEST="true"
