@@ -146,5 +146,6 @@ def test_property_tests_never_depend_on_the_machines_speed() -> None:
     from hypothesis import HealthCheck
     from hypothesis import settings as hypothesis_settings
 
-    assert hypothesis_settings.default.deadline is None
-    assert HealthCheck.too_slow in hypothesis_settings.default.suppress_health_check
+    current = hypothesis_settings.default
+    assert current is not None and current.deadline is None
+    assert HealthCheck.too_slow in current.suppress_health_check
