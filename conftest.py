@@ -6,8 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from motcua.core.testing import Personas, TestProvince, make_personas, make_province
+
+# A test must never depend on the machine's speed: no Hypothesis deadline and
+# no "too slow" health check (both failed property tests on a loaded CI
+# runner). Loaded here, before any test module builds its @settings.
+hypothesis_settings.register_profile(
+    "motcua", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("motcua")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.middleware.InputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.core.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -178,7 +179,74 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int(
 MOTCUA_UPLOAD_MAX_PIXELS = env_int(
     "MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000, "Largest accepted image, in pixels (width × height)."
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_UPLOAD_MAX_BYTES + 1024 * 1024
+
+# --- Input limits: one place (docs/developers/input-limits.md). Enforced by
+# motcua.core.middleware (path, query, form, headers, body size), the API's
+# JSON parser (motcua.api.parser) and the services (form data, documents).
+MOTCUA_MAX_BODY_BYTES = env_int(
+    "MOTCUA_MAX_BODY_BYTES",
+    1024 * 1024,
+    "Largest request body without files (JSON or form), in bytes; over it: 413.",
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int(
+    "MOTCUA_MAX_FORM_FIELDS", 1000, "Most fields in one submitted HTML form; over it: 413."
+)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int(
+    "MOTCUA_MAX_FORM_FILES", 100, "Most files in one multipart request; over it: 413."
+)
+MOTCUA_MAX_PARAM_LENGTH = env_int(
+    "MOTCUA_MAX_PARAM_LENGTH", 1000, "Longest query parameter or path, in characters."
+)
+MOTCUA_MAX_STRING_LENGTH = env_int(
+    "MOTCUA_MAX_STRING_LENGTH",
+    10_000,
+    "Longest text in a JSON body, a form field or an e-form answer, in characters.",
+)
+MOTCUA_MAX_JSON_KEYS = env_int(
+    "MOTCUA_MAX_JSON_KEYS", 2000, "Most keys and list items, counted together, in a JSON body."
+)
+MOTCUA_MAX_JSON_DEPTH = env_int(
+    "MOTCUA_MAX_JSON_DEPTH", 10, "Deepest nesting of objects and lists in a JSON body."
+)
+MOTCUA_FORM_DATA_MAX_BYTES = env_int(
+    "MOTCUA_FORM_DATA_MAX_BYTES",
+    256 * 1024,
+    "Largest form data of a dossier whose procedure has an e-form, in bytes (UTF-8 JSON).",
+)
+MOTCUA_FORM_DATA_MAX_KEYS = env_int(
+    "MOTCUA_FORM_DATA_MAX_KEYS", 1000, "Most keys and list items in an e-form's form data."
+)
+MOTCUA_FORM_DATA_MAX_DEPTH = env_int(
+    "MOTCUA_FORM_DATA_MAX_DEPTH",
+    5,
+    "Deepest nesting in an e-form's form data (the form itself is level 1).",
+)
+MOTCUA_FREE_FORM_DATA_MAX_BYTES = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_BYTES",
+    16 * 1024,
+    "Largest form data of a dossier whose procedure has no e-form, in bytes.",
+)
+MOTCUA_FREE_FORM_DATA_MAX_KEYS = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_KEYS", 50, "Most keys and list items in form data without an e-form."
+)
+MOTCUA_FREE_FORM_DATA_MAX_DEPTH = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_DEPTH", 2, "Deepest nesting in form data without an e-form."
+)
+MOTCUA_FREE_FORM_DATA_MAX_STRING_LENGTH = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_STRING_LENGTH",
+    2000,
+    "Longest text in form data without an e-form, in characters.",
+)
+MOTCUA_DOSSIER_MAX_DOCUMENTS = env_int(
+    "MOTCUA_DOSSIER_MAX_DOCUMENTS", 100, "Most documents attached to one dossier (all actions)."
+)
+MOTCUA_PAGE_SIZE_MAX = env_int(
+    "MOTCUA_PAGE_SIZE_MAX", 200, "Largest page (`limit`) any list answers."
+)
+MOTCUA_PAGE_OFFSET_MAX = env_int(
+    "MOTCUA_PAGE_OFFSET_MAX", 10_000, "Largest `offset` any list accepts."
+)
 
 WORKCALENDAR_CACHE_TTL = env_int(
     "WORKCALENDAR_CACHE_TTL",

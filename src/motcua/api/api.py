@@ -9,7 +9,8 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
 from motcua import __version__
-from motcua.api import errors, openapi
+from motcua.api import errors, failures, openapi
+from motcua.api.parser import CheckedParser
 
 
 class MotcuaAPI(NinjaAPI):
@@ -28,7 +29,9 @@ api = MotcuaAPI(
     version=__version__,
     description="API của hệ thống một cửa điện tử: đơn vị, lịch làm việc, thủ tục, hồ sơ.",
     urls_namespace="api-v1",
+    parser=CheckedParser(),
 )
+failures.install(api)
 errors.install(api)
 
 from motcua.accounts.api import router as accounts_router  # noqa: E402

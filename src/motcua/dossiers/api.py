@@ -8,6 +8,7 @@ import datetime
 import uuid
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.params import functions as param
@@ -252,11 +253,14 @@ def _attachments(documents: list[DocumentIn]) -> list[Attachment]:
 
 
 @router.get("", response=list[DossierOut], auth=STAFF_AUTH, summary="Danh sách hồ sơ")
-def list_dossiers(request: HttpRequest, mine: bool = False, limit: int = 50) -> list[DossierOut]:
+def list_dossiers(
+    request: HttpRequest,
+    mine: bool = False,
+    limit: Annotated[int, param.Query(50, ge=1, le=settings.MOTCUA_PAGE_SIZE_MAX)] = 50,
+) -> list[DossierOut]:
     """``mine=1``: the dossiers the user filed (or were filed for them);
     otherwise the officer's queue, soonest due first."""
     user = _user(request)
-    limit = max(1, min(limit, 200))
     qs = (
         selectors.dossiers_of_applicant(user=user)
         if mine

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.limits import posted_int
 from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import drafts, selectors, services
@@ -235,7 +236,9 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                 service(
                     dossier=dossier,
                     actor=user,
-                    expected_version=int(request.POST.get("version") or dossier.version),
+                    expected_version=posted_int(
+                        request.POST.get("version"), field="version", default=dossier.version
+                    ),
                     form_data=new_data,
                     note=request.POST.get("note", "").strip()[:1000],
                     attachments=attachments,
@@ -274,7 +277,9 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             services.dossier_withdraw(
                 dossier=dossier,
                 actor=current_user(request),
-                expected_version=int(request.POST.get("version") or dossier.version),
+                expected_version=posted_int(
+                    request.POST.get("version"), field="version", default=dossier.version
+                ),
                 reason=request.POST.get("reason", "").strip()[:500],
             )
         except DomainError as exc:

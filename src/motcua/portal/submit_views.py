@@ -227,7 +227,10 @@ def draft(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
         return _render_step(request, the_draft, step)
     action = request.POST.get("action", "next")
     if step == DraftStep.FORM:
-        drafts.draft_save_field(draft=the_draft, actor=user, post=request.POST)
+        try:
+            drafts.draft_save_field(draft=the_draft, actor=user, post=request.POST)
+        except DomainError as exc:  # over the form data limits: nothing saved
+            return _render_step(request, the_draft, step, submit_error=exc, status=422)
         if action == "save":
             return _render_step(request, the_draft, step, saved=True)
         errors = drafts.draft_check_form(draft=the_draft)
@@ -255,13 +258,18 @@ def draft(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
 def autosave(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
     """htmx: save the e-form after a field changed; a tiny status fragment."""
     the_draft = _draft(request, procedure)
-    result = drafts.draft_save_field(
-        draft=the_draft, actor=current_user(request), post=request.POST
-    )
+    try:
+        result = drafts.draft_save_field(
+            draft=the_draft, actor=current_user(request), post=request.POST
+        )
+    except DomainError as exc:  # over the form data limits: nothing saved
+        saved_at, errors = the_draft.updated_at, {"form_data": [exc.message]}
+    else:
+        saved_at, errors = result.saved_at, result.errors
     return render(
         request,
         "portal/_saved.html",
-        {"saved_at": timezone.localtime(result.saved_at), "errors": result.errors},
+        {"saved_at": timezone.localtime(saved_at), "errors": errors},
     )
 
 
