@@ -525,3 +525,81 @@ def test_queue_queries_do_not_grow_with_dossiers(
         r = c.get("/can-bo/ho-so/")
     assert r.content.decode().count("/can-bo/ho-so/000.") == 5
     assert len(five) == len(one)
+
+
+def test_the_declaration_reads_as_a_form_not_as_data(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    from motcua.catalog.models import EForm, VersionStatus
+
+    cpv = procedure.current_version
+    assert cpv is not None
+    cpv.eform = EForm.objects.create(
+        procedure=procedure.procedure,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        schema={
+            "type": "object",
+            "title": "Tờ khai",
+            "properties": {
+                "tre": {
+                    "type": "object",
+                    "title": "Người được khai sinh",
+                    "properties": {
+                        "gioi_tinh": {
+                            "type": "string",
+                            "title": "Giới tính",
+                            "oneOf": [
+                                {"const": "nam", "title": "Nam"},
+                                {"const": "nu", "title": "Nữ"},
+                            ],
+                        },
+                        "ngay_sinh": {"type": "string", "format": "date", "title": "Ngày sinh"},
+                    },
+                },
+                "noi_cu_tru": {"type": "object", "format": "vn-address", "title": "Nơi cư trú"},
+                "sinh_doi": {"type": "boolean", "title": "Sinh đôi"},
+                "anh_chi": {
+                    "type": "array",
+                    "title": "Anh chị em",
+                    "items": {"type": "object", "properties": {"ten": {"type": "string"}}},
+                },
+            },
+        },
+    )
+    cpv.save(update_fields=["eform"])
+    form = {
+        "tre": {"gioi_tinh": "nu", "ngay_sinh": "2026-02-03"},
+        "noi_cu_tru": {"commune_code": personas.place.commune_a.code, "street": "Ấp 3"},
+        "sinh_doi": False,
+        "anh_chi": [],
+    }
+    d = submitted(personas, procedure, applicant, form_data=form)
+    page = client_for(personas.officer).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    section = page.split("<h2>Tờ khai</h2>")[1].split("<h2>")[0]
+    assert "Người được khai sinh</h3>" in section
+    assert "<dt>Giới tính</dt><dd>Nữ</dd>" in section
+    assert "<dt>Ngày sinh</dt><dd>03/02/2026</dd>" in section
+    assert "<dt>Nơi cư trú</dt><dd>Ấp 3, Xã Đông Hòa, Tỉnh Thử Nghiệm</dd>" in section
+    assert "<dt>Sinh đôi</dt><dd>Không</dd>" in section
+    assert "<dt>Anh chị em</dt><dd>—</dd>" in section
+    for raw in ("{", "[]", "false", "2026-02-03", "commune_code", ">nu<"):
+        assert raw not in section
+    timeline = page.split("Quá trình xử lý")[1]
+    assert "applicant" not in timeline and "người nộp hồ sơ" in timeline
+
+
+def test_moves_are_named_in_vietnamese(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = accepted(personas, procedure, applicant)
+    labels = [
+        m.label
+        for user in (personas.officer, personas.specialist, personas.leader)
+        for a in available_actions(user=user, dossier=fresh(d))
+        for m in a.moves
+    ]
+    assert labels, "some move is offered"
+    for label in labels:
+        assert "(" in label
+        assert not any(word in label for word in ("forward", "approve", "sign", "send_back"))
