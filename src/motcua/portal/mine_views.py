@@ -320,7 +320,7 @@ def track(request: HttpRequest) -> HttpResponse:
     """Public tracking by dossier code and the last four digits of the ID
     (or tax code), or by the receipt's QR link ``?ma=<code>&t=<token>``.
     A wrong code and a wrong factor give the same answer."""
-    code = request.GET.get("ma", "").strip()[:64]
+    code = selectors.dossier_code_normalise(text=request.GET.get("ma", "")[:100])
     factor = (request.GET.get("t") or request.GET.get("so") or "").strip()[:64]
     result = None
     not_found = False

@@ -22,14 +22,16 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog import eforms
 from motcua.catalog.models import ConfiguredProcedure, DocumentMode
+from motcua.catalog.search import filter_by_query, query_parse
 from motcua.catalog.selectors import agencies_offering, agency_procedures
 from motcua.core.errors import DomainError, NotFound
-from motcua.core.text import search_terms
+from motcua.core.text import query_words
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
 from motcua.portal.common import current_user, is_htmx, login_required_htmx, thumbnail_of
 from motcua.units.models import Agency
+from motcua.units.selectors import AgencyMatch, agency_find, legacy_unit_known
 
 STEP_SLUGS: dict[str, str] = {
     DraftStep.FORM: "to-khai",
@@ -67,21 +69,30 @@ def pick(request: HttpRequest) -> HttpResponse:
         agencies = agencies.filter(
             configured_procedures__procedure__code=pq, configured_procedures__is_active=True
         )
-    for term in search_terms(q):
-        agencies = agencies.filter(name_folded__contains=term)
+    matches = (
+        agency_find(query=q, agencies=agencies)
+        if q
+        else [AgencyMatch(agency=a) for a in agencies[:50]]
+    )
     agency = Agency.objects.filter(public_id=unit, is_active=True).first() if unit else None
     procedures: list[ConfiguredProcedure] = []
     if agency is not None:
-        found = agency_procedures(agency=agency)
-        for term in search_terms(pq):
-            found = found.filter(current_version__procedure_version__search_text__icontains=term)
+        found, _approximate = filter_by_query(
+            agency_procedures(agency=agency),
+            query=query_parse(pq),
+            text_field="current_version__procedure_version__search_text",
+            name_field="current_version__procedure_version__name",
+            code_field="procedure__code",
+        )
         procedures = list(found[:100])
     context = {
         "q": q,
         "pq": pq,
-        "agencies": list(agencies[:50]) if q or agency is None else [],
+        "agencies": matches if q or agency is None else [],
         "agency": agency,
         "procedures": procedures,
+        "blank": bool(q) and not query_words(q),
+        "legacy_known": bool(q) and not matches and legacy_unit_known(query=q),
     }
     return render(request, "portal/pick.html", context)
 

@@ -457,3 +457,34 @@ def test_api_submission_with_a_document_stays_light(
             "/api/v1/dossiers", data=json.dumps(body), content_type="application/json", **auth
         )
     assert resp.status_code == 201, resp.content
+
+
+def test_pick_understands_committee_names_and_old_units(client, personas, portal_procedure):
+    from motcua.units.models import AdministrativeUnit, Generation, Level, UnitSuccession
+
+    for q in ("ủy ban nhân dân xã Đông Hòa", "UBND xa dong hoa", "UBND, xã Đông Hoà!"):
+        body = client.get("/nop-ho-so/", {"q": q}).content.decode()
+        assert "UBND Xã Đông Hòa" in body, q
+        assert "UBND Phường Tây Sơn" not in body, q
+    old = AdministrativeUnit.objects.create(
+        generation=Generation.LEGACY,
+        level=Level.COMMUNE,
+        code="99901",
+        name="Xã Hòa Lợi",
+        division_type="xã",
+        codename="hoa_loi",
+    )
+    UnitSuccession.objects.create(old=old, new=personas.place.commune_a)
+    body = client.get("/nop-ho-so/", {"q": "xã Hoà Lợi"}).content.decode()
+    assert "UBND Xã Đông Hòa" in body and "Xã Hòa Lợi" in body and "trước 01/7/2025" in body
+    body = client.get("/nop-ho-so/", {"q": "xã Không Có Thật"}).content.decode()
+    assert "Không tìm thấy cơ quan hay xã, phường nào tên" in body
+    body = client.get("/nop-ho-so/", {"q": "?!"}).content.decode()
+    assert "chỉ có dấu câu" in body
+
+
+def test_tracking_accepts_a_code_typed_in_lower_case(client, personas, portal_procedure):
+    d = filed(personas.citizen, portal_procedure)
+    typed = " " + d.code.lower().replace("-", " – ", 1) + " "
+    ok = client.get("/tra-cuu/", {"ma": typed, "so": "0123"})
+    assert ok.status_code == 200 and d.code in ok.content.decode()
