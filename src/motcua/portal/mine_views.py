@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from motcua.catalog import eforms
 from motcua.core.errors import DomainError, NotFound
 from motcua.documents.services import stored_file_create
-from motcua.dossiers import drafts, selectors, services
+from motcua.documents.pdf import FormPurpose
+from motcua.dossiers import drafts, printing, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import (
     AccessChannel,
@@ -169,6 +170,25 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+def my_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt (form 01) of the citizen's dossier as PDF, to print or
+    save, once the one-stop unit has received it."""
+    dossier = _mine(request, code)
+    try:
+        spec, pdf = printing.render_dossier_form(
+            dossier=dossier,
+            purpose=FormPurpose.RECEIPT,
+            site=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except DomainError as exc:
+        messages.info(request, exc.message)
+        return redirect("portal:my_dossier", code=dossier.code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
 
 
 @login_required

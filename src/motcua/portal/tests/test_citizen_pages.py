@@ -488,3 +488,28 @@ def test_tracking_accepts_a_code_typed_in_lower_case(client, personas, portal_pr
     typed = " " + d.code.lower().replace("-", " – ", 1) + " "
     ok = client.get("/tra-cuu/", {"ma": typed, "so": "0123"})
     assert ok.status_code == 200 and d.code in ok.content.decode()
+
+
+def test_print_or_save_the_receipt_once_received(client, personas, portal_procedure):
+    from motcua.dossiers import services
+
+    d = filed(personas.citizen, portal_procedure)
+    client.force_login(personas.citizen)
+    page = client.get(f"/nop-ho-so/da-nop/{d.code}/").content.decode()
+    assert "In / lưu giấy tiếp nhận" in page and "giay-tiep-nhan" not in page  # not yet
+    early = client.get(f"/ho-so-cua-toi/{d.code}/giay-tiep-nhan/")
+    assert early.status_code == 302
+    services.dossier_accept(dossier=d, actor=personas.officer, expected_version=d.version)
+    for url in (f"/nop-ho-so/da-nop/{d.code}/", f"/ho-so-cua-toi/{d.code}/"):
+        page = client.get(url).content.decode()
+        assert f'href="/ho-so-cua-toi/{d.code}/giay-tiep-nhan/"' in page, url
+    pdf = client.get(f"/ho-so-cua-toi/{d.code}/giay-tiep-nhan/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    other = make_citizen("congdan_khac", "086190000999")
+    client.force_login(other)
+    assert client.get(f"/ho-so-cua-toi/{d.code}/giay-tiep-nhan/").status_code == 404
+    officer = client
+    officer.force_login(personas.officer)
+    page = officer.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "In / lưu giấy tiếp nhận (PDF)" in page
