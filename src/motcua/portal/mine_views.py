@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
 from motcua.core.errors import DomainError, NotFound
-from motcua.documents.services import stored_file_create
 from motcua.documents.pdf import FormPurpose
+from motcua.documents.services import stored_file_create
 from motcua.dossiers import drafts, printing, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import (
@@ -178,7 +178,7 @@ def my_receipt(request: HttpRequest, code: str) -> HttpResponse:
     save, once the one-stop unit has received it."""
     dossier = _mine(request, code)
     try:
-        spec, pdf = printing.render_dossier_form(
+        _spec, pdf = printing.render_dossier_form(
             dossier=dossier,
             purpose=FormPurpose.RECEIPT,
             site=request.build_absolute_uri("/").rstrip("/"),
