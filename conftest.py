@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from motcua.core.testing import Personas, TestProvince, make_personas, make_province
@@ -15,6 +17,22 @@ def _fast_password_hashing() -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage() -> Iterator[None]:
+    """Production serves static files from the collectstatic manifest
+    (hashed names); tests render pages without collecting, so they use the
+    plain compressed storage (test_static.py checks the manifest storage)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture
@@ -31,7 +49,6 @@ def personas(db: None) -> Personas:
 
 import os  # noqa: E402
 import shutil  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 

@@ -144,9 +144,24 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+#: Static files under content-hashed names (cached for a year, immutable),
+#: pre-compressed with gzip and Brotli by ``collectstatic``. The manifest
+#: storage needs ``collectstatic`` to have run (``make run``, the
+#: installation guide and CI do); the test suite switches to the plain
+#: compressed storage (conftest.py), so tests need no collected files.
+STATIC_MANIFEST = env_bool(
+    "MOTCUA_STATIC_MANIFEST",
+    True,
+    "Serve static files under hashed names from the collectstatic manifest "
+    "(off: plain names, for a checkout where collectstatic never ran).",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True
 
