@@ -100,7 +100,8 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+            f"{len(self.added)} thêm mới, {len(self.changed)} thay đổi, "
+            f"{len(self.unchanged)} không đổi"
         )
 
 

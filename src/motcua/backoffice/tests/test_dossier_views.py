@@ -346,6 +346,7 @@ def test_warn_due_dossiers(
     call_command("warn_due_dossiers", "--now", now.isoformat(), stdout=out)
     text = out.getvalue()
     assert soon.code in text and "motcua_a" in text
+    assert "Cán bộ một cửa" in text and "one_stop_officer" not in text  # the role's name
     assert "1 hồ sơ sắp đến hạn trong 24 giờ." in text
     out = io.StringIO()
     call_command("warn_due_dossiers", "--now", now.isoformat(), "--hours", "1", stdout=out)
