@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.catalog import eforms
+from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure, DocumentMode
 from motcua.catalog.search import filter_by_query, query_parse
 from motcua.catalog.selectors import agencies_offering, agency_procedures
@@ -125,32 +125,18 @@ def _step_url(draft: DossierDraft, step: str) -> str:
     return f"{base}?buoc={STEP_SLUGS[step]}"
 
 
-def _summary(
-    schema: dict[str, Any], data: dict[str, Any], prefix: str = ""
-) -> list[tuple[str, str]]:
-    """(label, shown value) pairs of the e-form for the review step."""
+def _summary(schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, shown value) pairs of the e-form for the review step, read
+    through the schema (``catalog.eform_display``); a field in a group is
+    labelled "Group — Field"."""
     rows: list[tuple[str, str]] = []
-    for name, sub in schema.get("properties", {}).items():
-        label = f"{prefix}{sub.get('title') or name}"
-        value = data.get(name)
-        kind = sub.get("type")
-        if kind == "object" and sub.get("format") == "vn-address":
-            value = value if isinstance(value, dict) else {}
-            text = ", ".join(str(v) for v in (value.get("street"), value.get("commune_code")) if v)
-            rows.append((label, text))
-        elif kind == "object":
-            rows += _summary(sub, value if isinstance(value, dict) else {}, f"{label} — ")
-        elif kind == "array":
-            for i, item in enumerate(value or []):
-                rows += _summary(sub["items"], item, f"{label} {i + 1} — ")
-        elif kind == "boolean":
-            rows.append((label, _("Có") if value else _("Không")))
+    groups: list[str] = []
+    for line in eform_display.display_lines(schema, data):
+        del groups[line.depth :]
+        if line.value is None:
+            groups.append(line.label)
         else:
-            text = "" if value is None else str(value)
-            for choice in sub.get("oneOf") or []:
-                if str(choice.get("const")) == text:
-                    text = str(choice.get("title", text))
-            rows.append((label, text))
+            rows.append((" — ".join([*groups, line.label]), line.value))
     return rows
 
 

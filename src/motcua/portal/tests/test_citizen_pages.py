@@ -211,6 +211,7 @@ def test_full_submission_and_double_click_give_one_dossier(client, personas, por
     review = client.get(_url(portal_procedure) + "?buoc=xem-lai").content.decode()
     assert "Nguyễn Văn An" in review and "cccd.pdf" in review
     assert "Nhận qua dịch vụ bưu chính" in review
+    assert "<dt>Ngày sinh</dt><dd>17/05/1990</dd>" in review  # read as a date, not ISO
     first = client.post(_url(portal_procedure, "nop/"), {"draft": str(draft.public_id)})
     second = client.post(_url(portal_procedure, "nop/"), {"draft": str(draft.public_id)})
     assert first.status_code == second.status_code == 302
