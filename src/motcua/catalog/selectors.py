@@ -76,18 +76,6 @@ def procedure_find(
     return ProcedureSearch(results=results, query=query, approximate=approximate)
 
 
-def procedure_search(
-    *,
-    q: str = "",
-    field: str = "",
-    level: str = "",
-    online: str = "",
-    agency: Agency | None = None,
-) -> QuerySet[ProcedureVersion]:
-    """The results of :func:`procedure_find`."""
-    return procedure_find(q=q, field=field, level=level, online=online, agency=agency).results
-
-
 def procedure_fields() -> list[str]:
     return list(_current_versions().order_by("field").values_list("field", flat=True).distinct())
 

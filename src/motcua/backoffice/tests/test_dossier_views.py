@@ -410,23 +410,28 @@ def test_image_document_has_a_thumbnail(
     assert b.get(f"/can-bo/ho-so/{d.code}/tai-lieu/{doc.public_id}/anh-nho/").status_code == 404
 
 
-def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredProcedure):
+def with_eform(procedure: ConfiguredProcedure, schema: dict[str, Any]) -> None:
+    """Give the procedure's current configuration a published e-form."""
     from motcua.catalog.models import EForm, VersionStatus
 
     cpv = procedure.current_version
     assert cpv is not None
     cpv.eform = EForm.objects.create(
-        procedure=procedure.procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        schema={
+        procedure=procedure.procedure, number=1, status=VersionStatus.PUBLISHED, schema=schema
+    )
+    cpv.save(update_fields=["eform"])
+
+
+def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredProcedure):
+    with_eform(
+        procedure,
+        {
             "type": "object",
             "title": "Tờ khai",
             "properties": {"ho_ten": {"type": "string", "title": "Họ tên người được cấp"}},
             "required": ["ho_ten"],
         },
     )
-    cpv.save(update_fields=["eform"])
     c = client_for(personas.officer)
     page = c.get("/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)}).content.decode()
     assert "Họ tên người được cấp" in page
@@ -531,15 +536,9 @@ def test_queue_queries_do_not_grow_with_dossiers(
 def test_the_declaration_reads_as_a_form_not_as_data(
     personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
 ):
-    from motcua.catalog.models import EForm, VersionStatus
-
-    cpv = procedure.current_version
-    assert cpv is not None
-    cpv.eform = EForm.objects.create(
-        procedure=procedure.procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        schema={
+    with_eform(
+        procedure,
+        {
             "type": "object",
             "title": "Tờ khai",
             "properties": {
@@ -568,7 +567,6 @@ def test_the_declaration_reads_as_a_form_not_as_data(
             },
         },
     )
-    cpv.save(update_fields=["eform"])
     form = {
         "tre": {"gioi_tinh": "nu", "ngay_sinh": "2026-02-03"},
         "noi_cu_tru": {"commune_code": personas.place.commune_a.code, "street": "Ấp 3"},

@@ -57,7 +57,6 @@ class Command(BaseCommand):
                 names = sorted(holders.get((d.holder_agency_id, d.holder_role), []))
             due = timezone.localtime(d.due_at).strftime("%H:%M %d/%m/%Y") if d.due_at else ""
             agency = d.holder_agency.name if d.holder_agency else ""
-            self.stdout.write(
-                f"{d.code}\t{due}\t{agency}\t{_role_label(d.holder_role)}\t{', '.join(names) or '-'}"
-            )
+            role = _role_label(d.holder_role)
+            self.stdout.write(f"{d.code}\t{due}\t{agency}\t{role}\t{', '.join(names) or '-'}")
         self.stdout.write(f"{len(dossiers)} hồ sơ sắp đến hạn trong {options['hours']:g} giờ.")
