@@ -70,8 +70,10 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         "count": count,
         "approximate": found.approximate,
         "blank": found.query.blank,
-        # Nothing found: maybe the person typed a unit's name.
-        "unit_matches": agency_find(query=q, agencies=offering, limit=5) if q and not count else [],
+        # Nothing (or only something close) found: maybe the person typed a unit's name.
+        "unit_matches": agency_find(query=q, agencies=offering, limit=5)
+        if q and (not count or found.approximate)
+        else [],
         "examples": EXAMPLE_SEARCHES,
     }
     template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/list.html"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -88,6 +89,21 @@ def test_no_result_page_helps(catalog: None, synonyms: None, client: Client) -> 
     assert "Người dân thường tìm" in page and "?q=khai%20sinh" in page
     page = client.get("/thu-tuc/", {"q": "!!! ..."}).content.decode()
     assert "chỉ có dấu câu" in page
+
+
+def test_a_unit_name_typed_in_the_procedure_search(
+    catalog: None, synonyms: None, client: Client, personas: Any, settings: Any
+) -> None:
+    from motcua.catalog.services import configured_procedure_configure, workflow_templates_seed
+
+    settings.PROVINCE_CODE = personas.place.province.code
+    agency = personas.place.agency_a
+    version = procedure_find(q="1.001193").results.get()
+    workflow_templates_seed(actor=None)
+    configured_procedure_configure(actor=None, agency=agency, procedure_version=version)
+    page = client.get("/thu-tuc/", {"q": "UBND xã Đông Hòa"}).content.decode()
+    assert "Có phải bạn đang tìm cơ quan?" in page
+    assert f"?don-vi={agency.public_id}" in page
 
 
 def test_search_quality_on_the_demo_catalogue(django_db_setup: None, db: None) -> None:
