@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 
 from motcua.core.http import PROBLEM_CONTENT_TYPE
+from motcua.core.limits import FIELD_NAME_MAX_LENGTH
 
 #: What the input checks (core/limits.py, core/middleware.py) refuse, as JSON
 #: Schema patterns: control characters (single-line values: all but tab;
@@ -123,7 +124,7 @@ def _free_value_schema() -> dict[str, Any]:
             {"type": "array", "items": {"$ref": "#/components/schemas/FreeValue"}},
             {
                 "type": "object",
-                "propertyNames": {"pattern": LINE_PATTERN},
+                "propertyNames": {"pattern": TEXT_PATTERN},
                 "additionalProperties": {"$ref": "#/components/schemas/FreeValue"},
             },
         ],
@@ -170,7 +171,7 @@ def _constrain_string(node: dict[str, Any], *, pattern: str, max_length: int) ->
         node["pattern"] = pattern
         node["maxLength"] = min(node.get("maxLength", max_length), max_length)
     if node.get("type") == "object":
-        node.setdefault("propertyNames", {"pattern": LINE_PATTERN})
+        node.setdefault("propertyNames", {"pattern": pattern, "maxLength": max_length})
         if node.get("additionalProperties", True) is True:  # extras are parsed too
             node["additionalProperties"] = {"$ref": "#/components/schemas/FreeValue"}
     if node.get("type") == "integer":
@@ -249,6 +250,10 @@ def document_input_rules(schema: dict[str, Any]) -> dict[str, Any]:
                     )
                     # Form fields beyond the declared ones are text (no JSON types
                     # in a multipart body: a "number" is its digits).
+                    media["schema"]["propertyNames"] = {
+                        "pattern": LINE_PATTERN,
+                        "maxLength": FIELD_NAME_MAX_LENGTH,
+                    }
                     media["schema"]["additionalProperties"] = {
                         "pattern": TEXT_PATTERN,
                         "maxLength": settings.MOTCUA_MAX_STRING_LENGTH,

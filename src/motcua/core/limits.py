@@ -24,6 +24,9 @@ from django.conf import settings
 
 from motcua.core.errors import DomainError
 
+#: Longest name of a form or query field (a name is a single line of text).
+FIELD_NAME_MAX_LENGTH = 200
+
 #: C0 controls, DEL and C1 controls, but not tab, line feed, carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Every control character: for single-line values (path, query, headers).

@@ -21,7 +21,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 from motcua.core.http import error_response
-from motcua.core.limits import InputRejected, limits, safe_field, text_problem
+from motcua.core.limits import (
+    FIELD_NAME_MAX_LENGTH,
+    InputRejected,
+    limits,
+    safe_field,
+    text_problem,
+)
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: Headers whose values are free text a client sets (checked for controls).
@@ -141,7 +147,7 @@ def _cleaned(data: QueryDict, *, max_length: int, multiline: bool) -> QueryDict:
     changed = False
     items: list[tuple[str, list[str]]] = []
     for key, values in data.lists():
-        name = _checked(key, key, max_length=200, multiline=False)
+        name = _checked(key, key, max_length=FIELD_NAME_MAX_LENGTH, multiline=False)
         cleaned = [_checked(v, key, max_length=max_length, multiline=multiline) for v in values]
         changed = changed or name != key or cleaned != values
         items.append((name, cleaned))
