@@ -166,6 +166,12 @@ WORKCALENDAR_CACHE_TTL = env_int(
     "Seconds a process trusts its cached working calendar before re-checking for admin changes.",
 )
 
+MOTCUA_API_TOKEN_DAYS = env_int(
+    "MOTCUA_API_TOKEN_DAYS",
+    90,
+    "Days a newly issued API token stays valid unless told otherwise (0: no expiry).",
+)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 SITE_NAME = env_str("MOTCUA_SITE_NAME", "Cổng Dịch vụ công Một Cửa", "Name shown in page titles.")

@@ -13,7 +13,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.accounts.models import User
-from motcua.api.auth import STAFF_AUTH
+from motcua.api.auth import SUBMIT_AUTH
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
 
@@ -40,7 +40,7 @@ def file_out(stored: StoredFile) -> FileOut:
     )
 
 
-@router.post("", response={201: FileOut}, auth=STAFF_AUTH, summary="Tải lên một tệp")
+@router.post("", response={201: FileOut}, auth=SUBMIT_AUTH, summary="Tải lên một tệp")
 def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[FileOut]:
     user: Any = request.user
     assert isinstance(user, User)

@@ -14,7 +14,8 @@ from ninja.params import functions as param
 from pydantic import Field
 
 from motcua.accounts.models import Applicant, User
-from motcua.api.auth import STAFF_AUTH
+from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
+from motcua.api.idempotency import request_fingerprint
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError, NotFound
 from motcua.documents.models import StoredFile
@@ -190,7 +191,7 @@ def track(request: HttpRequest, code: str, factor: str) -> Any:
     return selectors.dossier_track(code=code, factor=factor)
 
 
-@router.post("", response={201: DossierOut}, auth=STAFF_AUTH, summary="Nộp hồ sơ")
+@router.post("", response={201: DossierOut}, auth=SUBMIT_AUTH, summary="Nộp hồ sơ")
 def submit(
     request: HttpRequest,
     payload: SubmitIn,
@@ -224,6 +225,7 @@ def submit(
         channel=payload.channel,
         result_delivery=payload.result_delivery,
         idempotency_key=(idempotency_key or "").strip()[:100] or None,
+        idempotency_fingerprint=request_fingerprint(request),
         assisted=payload.assisted,
         consent_note=payload.consent_note,
     )
@@ -350,6 +352,6 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> Doss
         code=code,
         action=action,
         expected_version=payload.expected_version,
-        **_action_kwargs(action, payload),
+        arguments=lambda: _action_kwargs(action, payload),
     )
     return _out(dossier)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -148,15 +149,21 @@ def dossier_act(
     action: str,
     expected_version: int,
     channel: str = AccessChannel.API,
+    arguments: Callable[[], Mapping[str, Any]] | None = None,
     **kwargs: Any,
 ) -> Dossier:
     """Read the dossier ``code`` for ``user`` and run the action ``action``
     on it. The read is logged in the action's transaction (one commit); when
-    the action fails, the read is logged on its own."""
+    the action fails, the read is logged on its own. ``arguments`` (called
+    after the version check) gives more keyword arguments of the service, so
+    that a stale version is reported before anything wrong in them."""
     service = services.ACTIONS[action]
     dossier = _load(user, code)
     setattr(dossier, services.PENDING_LOG_ATTR, (user.pk, channel))
     try:
+        services.dossier_check_version(dossier=dossier, expected_version=expected_version)
+        if arguments is not None:
+            kwargs.update(arguments())
         return service(dossier=dossier, actor=user, expected_version=expected_version, **kwargs)
     except BaseException:
         if getattr(dossier, services.PENDING_LOG_ATTR, None) is not None:

@@ -13,6 +13,7 @@ code.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import secrets
 import time
@@ -20,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, connections, transaction
@@ -134,6 +135,33 @@ def _conflict() -> Conflict:
         _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."),
         code="dossier_version_conflict",
     )
+
+
+def dossier_check_version(*, dossier: Dossier, expected_version: object) -> None:
+    """Raise 409 ``dossier_version_conflict`` unless ``expected_version``
+    is the dossier's current version."""
+    if dossier.version != expected_version:
+        raise _conflict()
+
+
+_P = ParamSpec("_P")
+
+
+def versioned(service: Callable[_P, Dossier]) -> Callable[_P, Dossier]:
+    """Check ``expected_version`` before anything else: a stale version is
+    409 ``dossier_version_conflict`` whatever else is wrong with the request
+    (state, role, input), in every action and from every side (API, back
+    office, portal). The compare-and-set in :func:`_apply` still guards the
+    race between this check and the write."""
+
+    @functools.wraps(service)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> Dossier:
+        dossier = kwargs.get("dossier")
+        if isinstance(dossier, Dossier):
+            dossier_check_version(dossier=dossier, expected_version=kwargs.get("expected_version"))
+        return service(*args, **kwargs)
+
+    return checked
 
 
 def _province(dossier: Dossier) -> str | None:
@@ -985,9 +1013,19 @@ _BY_KEY = PreparedRead(
 )
 
 
-def _by_key(actor: User, key: str) -> Dossier | None:
+def _by_key(actor: User, key: str, fingerprint: str = "") -> Dossier | None:
+    """The dossier ``actor`` filed with ``key``; refused (409
+    ``idempotency_key_reused``) when it was filed by a different request."""
     found = _BY_KEY.models(Dossier, actor.pk, key)
-    return attach_related(found[0]) if found else None
+    if not found:
+        return None
+    first = found[0].idempotency_fingerprint
+    if fingerprint and first and fingerprint != first:
+        raise Conflict(
+            _("Khóa chống gửi trùng (Idempotency-Key) này đã được dùng cho một yêu cầu khác."),
+            code="idempotency_key_reused",
+        )
+    return attach_related(found[0])
 
 
 def dossier_submit(
@@ -999,6 +1037,7 @@ def dossier_submit(
     channel: str = Channel.ONLINE,
     result_delivery: str = Delivery.ONLINE,
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
     assisted: bool = False,
     consent_note: str = "",
     processing_agency: Agency | None = None,
@@ -1011,10 +1050,12 @@ def dossier_submit(
     Online or by post it waits for the one-stop check (reception clock of
     8 working hours); at the counter it is received and accepted on the spot
     and starts the first workflow step. A retry with the same
-    ``idempotency_key`` by the same ``actor`` returns the first dossier."""
+    ``idempotency_key`` by the same ``actor`` returns the first dossier; when
+    both carry an ``idempotency_fingerprint`` (the API's hash of the request)
+    and they differ, it is refused with ``idempotency_key_reused`` (409)."""
     now = _now(now)
     if idempotency_key:
-        existing = _by_key(actor, idempotency_key)
+        existing = _by_key(actor, idempotency_key, idempotency_fingerprint)
         if existing is not None:
             return existing
     cpv = procedure.current_version
@@ -1073,6 +1114,7 @@ def dossier_submit(
         submitted_at=now,
         tracking_token=secrets.token_urlsafe(12),
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
     )
     checked = files.check_attachments(
         dossier=dossier, actor=actor, attachments=attachments, require_all=True
@@ -1145,7 +1187,7 @@ def dossier_submit(
                 )
     except IntegrityError:
         if idempotency_key:
-            existing = _by_key(actor, idempotency_key)
+            existing = _by_key(actor, idempotency_key, idempotency_fingerprint)
             if existing is not None:
                 return existing
         raise
@@ -1165,6 +1207,7 @@ def _require_officer(dossier: Dossier, actor: User) -> None:
     )
 
 
+@versioned
 def dossier_accept(
     *, dossier: Dossier, actor: User, expected_version: int, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -1187,6 +1230,7 @@ def dossier_accept(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_ask_to_complete(
     *,
     dossier: Dossier,
@@ -1233,6 +1277,7 @@ def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dic
     return {"form_data": dict(form_data)}
 
 
+@versioned
 def dossier_complete(
     *,
     dossier: Dossier,
@@ -1268,6 +1313,7 @@ def dossier_complete(
     )
 
 
+@versioned
 def dossier_refuse(
     *,
     dossier: Dossier,
@@ -1369,6 +1415,7 @@ def _move(
     )
 
 
+@versioned
 def dossier_forward(
     *,
     dossier: Dossier,
@@ -1395,6 +1442,7 @@ def dossier_forward(
     )
 
 
+@versioned
 def dossier_send_back(
     *,
     dossier: Dossier,
@@ -1418,6 +1466,7 @@ def dossier_send_back(
     )
 
 
+@versioned
 def dossier_decide(
     *,
     dossier: Dossier,
@@ -1445,6 +1494,7 @@ def dossier_decide(
     )
 
 
+@versioned
 def dossier_ask_to_supplement(
     *,
     dossier: Dossier,
@@ -1522,6 +1572,7 @@ def _resume(
     )
 
 
+@versioned
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -1558,6 +1609,7 @@ def dossier_supplement(
     )
 
 
+@versioned
 def dossier_ask_to_pay(
     *,
     dossier: Dossier,
@@ -1585,6 +1637,7 @@ def dossier_ask_to_pay(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_pay(
     *,
     dossier: Dossier,
@@ -1613,6 +1666,7 @@ def dossier_pay(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_apologise(
     *,
     dossier: Dossier,
@@ -1653,6 +1707,7 @@ def dossier_apologise(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_reassign(
     *,
     dossier: Dossier,
@@ -1688,6 +1743,7 @@ def dossier_reassign(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_stop(
     *,
     dossier: Dossier,
@@ -1712,6 +1768,7 @@ def dossier_stop(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_hand_over(
     *,
     dossier: Dossier,
@@ -1744,6 +1801,7 @@ def dossier_hand_over(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_withdraw(
     *,
     dossier: Dossier,
@@ -1777,6 +1835,7 @@ def _open_branches(dossier: Dossier) -> list[StepRun]:
     )
 
 
+@versioned
 def dossier_consult(
     *,
     dossier: Dossier,
@@ -1831,6 +1890,7 @@ def dossier_consult(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_answer(
     *,
     dossier: Dossier,
