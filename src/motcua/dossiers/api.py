@@ -19,7 +19,7 @@ from motcua.api.idempotency import request_fingerprint
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError, NotFound
 from motcua.documents.models import StoredFile
-from motcua.dossiers import selectors, services
+from motcua.dossiers import answers, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import State
@@ -95,6 +95,29 @@ class ActionIn(Schema):
     answer: str = ""
     branch: str | None = None
     reference: str = ""
+    documents: list[DocumentIn] = Field(
+        default_factory=list,
+        description=(
+            "complete / supplement: one uploaded file for each requested part "
+            "(component of GET /{code}/request); a file without a part is not allowed"
+        ),
+    )
+
+
+class RequestedPartOut(Schema):
+    component: int | None = Field(description="id của thành phần hồ sơ được yêu cầu (nếu có)")
+    component_name: str
+    reason_code: str
+    reason: str
+    text: str
+
+
+class OpenRequestOut(Schema):
+    action: str = Field(description="ask_to_supplement hoặc ask_to_complete")
+    answer_with: str = Field(description="Thao tác để trả lời: supplement hoặc complete")
+    reason: str
+    parts: list[RequestedPartOut]
+    form_fix: bool = Field(description="Có được sửa tờ khai (form_data) khi trả lời hay không")
 
 
 class EventOut(Schema):
@@ -277,6 +300,35 @@ def events(request: HttpRequest, code: str) -> list[EventOut]:
     return [_event_out(e) for e in rows]
 
 
+@router.get(
+    "/{code}/request",
+    response=OpenRequestOut,
+    auth=STAFF_AUTH,
+    summary="Yêu cầu bổ sung, hoàn thiện đang chờ trả lời",
+)
+def open_request(request: HttpRequest, code: str) -> OpenRequestOut:
+    dossier, rows = selectors.dossier_events_for_user(user=_user(request), code=code)
+    asked = answers.open_request(dossier=dossier, events=rows)
+    if asked.event is None:
+        raise NotFound("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", code="no_open_request")
+    return OpenRequestOut(
+        action=asked.event.action,
+        answer_with=answers.ANSWERABLE[State(dossier.state)],
+        reason=asked.reason,
+        parts=[
+            RequestedPartOut(
+                component=p.get("component"),
+                component_name=str(p.get("component_name", "")),
+                reason_code=str(p.get("reason_code", "")),
+                reason=str(p.get("reason", "")),
+                text=str(p.get("text", "")),
+            )
+            for p in asked.parts
+        ],
+        form_fix=asked.form_fix,
+    )
+
+
 def _event_out(e: DossierEvent) -> EventOut:
     return EventOut(
         seq=e.seq,
@@ -301,7 +353,11 @@ def _action_kwargs(action: str, body: ActionIn) -> dict[str, Any]:
     if action == "ask_to_complete":
         return {"missing": body.missing or body.reasons, "note": body.note}
     if action in ("complete", "supplement"):
-        return {"form_data": body.form_data, "note": body.note}
+        return {
+            "form_data": body.form_data,
+            "note": body.note,
+            "attachments": _attachments(body.documents),
+        }
     if action == "refuse":
         return {"reasons": body.reasons or ([body.reason] if body.reason else [])}
     if action == "forward":

@@ -7,6 +7,7 @@ forbidden. Every read of one dossier writes a :class:`DossierAccessLog` row.
 from __future__ import annotations
 
 import datetime
+import functools
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from motcua.accounts.models import RoleAssignment, User
 from motcua.core.errors import NotFound
-from motcua.dossiers import services
+from motcua.dossiers import answers, services
 from motcua.dossiers.models import (
     AccessChannel,
     Dossier,
@@ -142,6 +143,13 @@ def dossier_get_for_user(*, user: User, code: str, channel: str = AccessChannel.
     return dossier
 
 
+#: The applicant's answers go through the check of what was asked.
+ANSWERS: dict[str, Callable[..., Dossier]] = {
+    name: functools.partial(answers.dossier_answer_request, action=name)
+    for name in ("complete", "supplement")
+}
+
+
 def dossier_act(
     *,
     user: User,
@@ -157,7 +165,7 @@ def dossier_act(
     the action fails, the read is logged on its own. ``arguments`` (called
     after the version check) gives more keyword arguments of the service, so
     that a stale version is reported before anything wrong in them."""
-    service = services.ACTIONS[action]
+    service = ANSWERS.get(action) or services.ACTIONS[action]
     dossier = _load(user, code)
     setattr(dossier, services.PENDING_LOG_ATTR, (user.pk, channel))
     try:

@@ -602,6 +602,10 @@ def _require_applicant(dossier: Dossier, actor: User) -> None:
         )
 
 
+#: For the answer to a request (:mod:`motcua.dossiers.answers`).
+require_applicant = _require_applicant
+
+
 def _require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False) -> str:
     """Check that ``actor`` holds the current step; return the role acted in
     (the actor's role assignments are read once, then checked in Python)."""

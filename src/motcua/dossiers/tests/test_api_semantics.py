@@ -18,8 +18,9 @@ from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import Conflict
 from motcua.core.testing import PASSWORD, Personas, assert_problem
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.tests.factories import local
+from motcua.dossiers.attachments import Attachment, RequestedItem
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
+from motcua.dossiers.tests.factories import add_components, local, upload
 
 URL = "/api/v1/dossiers"
 
@@ -212,3 +213,98 @@ def test_every_api_operation_declares_how_it_is_authorised() -> None:
                 scoped += 1
     assert scoped >= 6
     assert all(m == ("GET",) for m, _p in public), public
+
+
+# --------------------------------------------------- supplementation answer
+
+
+def _asked_for_copy(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Any:
+    form, copy = add_components(procedure)
+    d = services.dossier_submit(
+        actor=p.citizen,
+        procedure=procedure,
+        applicant=applicant,
+        attachments=[Attachment(file=upload(p.citizen), component_id=form.pk)],
+        now=local(2026, 3, 2, 8),
+    )
+    d = services.dossier_accept(
+        dossier=d, actor=p.officer, expected_version=1, now=local(2026, 3, 2, 9)
+    )
+    d = services.dossier_forward(
+        dossier=d, actor=p.officer, expected_version=2, now=local(2026, 3, 2, 10)
+    )
+    d = services.dossier_ask_to_supplement(
+        dossier=d,
+        actor=p.specialist,
+        expected_version=3,
+        reason="Thiếu bản sao giấy tờ tùy thân",
+        requested=[RequestedItem(reason_code="missing", text="Nộp bản sao", component_id=copy.pk)],
+        now=local(2026, 3, 2, 11),
+    )
+    return d, form, copy
+
+
+def test_api_supplementation_names_the_parts_and_attaches_them(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant, client: Any
+) -> None:
+    p = personas
+    d, form, copy = _asked_for_copy(p, procedure, applicant)
+    auth = bearer(p.citizen)
+    asked = client.get(f"{URL}/{d.code}/request", **auth)
+    assert asked.status_code == 200, asked.content
+    body = asked.json()
+    assert body["answer_with"] == "supplement" and body["form_fix"] is False
+    assert body["parts"] == [
+        {
+            "component": copy.pk,
+            "component_name": "Bản sao giấy tờ tùy thân",
+            "reason_code": "missing",
+            "reason": "Thiếu giấy tờ",
+            "text": "Nộp bản sao",
+        }
+    ]
+    url = f"{URL}/{d.code}/actions/supplement"
+    # Nothing for the named part: refused.
+    resp = post(client, url, {"expected_version": 4}, auth)
+    assert_problem(resp, status=422, code="requested_part_missing")
+    # A file for a part nobody asked for: refused.
+    other = upload(p.citizen, "to-khai-moi.pdf")
+    resp = post(
+        client,
+        url,
+        {
+            "expected_version": 4,
+            "documents": [{"component": form.pk, "file": str(other.public_id)}],
+        },
+        auth,
+    )
+    assert_problem(resp, status=422, code="part_not_requested")
+    # The form nobody asked to correct: refused.
+    copy_file = upload(p.citizen, "ban-sao.pdf")
+    docs = [{"component": copy.pk, "file": str(copy_file.public_id)}]
+    resp = post(
+        client, url, {"expected_version": 4, "documents": docs, "form_data": {"x": 1}}, auth
+    )
+    assert_problem(resp, status=422, code="form_not_requested")
+    assert Dossier.objects.get(pk=d.pk).version == 4
+    # The named part: attached exactly as the portal does.
+    resp = post(client, url, {"expected_version": 4, "documents": docs, "note": "Đã bổ sung"}, auth)
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["state"] == "processing"
+    added = DossierDocument.objects.get(dossier=d, kind="supplement")
+    assert added.component_id == copy.pk and added.file_id == copy_file.pk and added.event_seq == 5
+    gone = client.get(f"{URL}/{d.code}/request", **auth)
+    assert_problem(gone, status=404, code="no_open_request")
+
+
+def test_api_answer_must_be_the_action_the_state_calls_for(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant, client: Any
+) -> None:
+    d, _form, copy = _asked_for_copy(personas, procedure, applicant)
+    f = upload(personas.citizen, "ban-sao.pdf")
+    body = {"expected_version": 4, "documents": [{"component": copy.pk, "file": str(f.public_id)}]}
+    resp = post(client, f"{URL}/{d.code}/actions/complete", body, bearer(personas.citizen))
+    assert_problem(resp, status=400, code="action_not_allowed")
+    # An officer may not answer for the applicant.
+    resp = post(client, f"{URL}/{d.code}/actions/supplement", body, bearer(personas.specialist))
+    assert_problem(resp, status=403, code="not_applicant")
