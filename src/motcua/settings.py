@@ -158,6 +158,11 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int(
 MOTCUA_UPLOAD_MAX_PIXELS = env_int(
     "MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000, "Largest accepted image, in pixels (width × height)."
 )
+MOTCUA_ORPHAN_GRACE_HOURS = env_int(
+    "MOTCUA_ORPHAN_GRACE_HOURS",
+    24,
+    "Hours a stored file without a row is left alone before the orphan-file sweep removes it.",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_UPLOAD_MAX_BYTES + 1024 * 1024
 
 WORKCALENDAR_CACHE_TTL = env_int(
