@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
 
 from motcua.jobs.processes import LaunchOptions, Process
@@ -44,6 +44,7 @@ def launch(
     *,
     say: Callable[[str], None] = print,
     grace: float = 10.0,
+    env: Mapping[str, str] | None = None,
 ) -> int:
     stop = threading.Event()
 
@@ -56,7 +57,9 @@ def launch(
     try:
         for process in processes:
             argv = process.argv(options)
-            children[process.name] = subprocess.Popen(argv, start_new_session=True)  # noqa: S603
+            child_env = None if env is None else dict(env)
+            child = subprocess.Popen(argv, start_new_session=True, env=child_env)  # noqa: S603
+            children[process.name] = child
             say(f"[{process.name}] pid {children[process.name].pid}: {' '.join(argv[2:])}")
         while not stop.wait(0.5):
             ended = [(n, c.returncode) for n, c in children.items() if c.poll() is not None]

@@ -58,7 +58,8 @@ def test_devserver_starts_its_children_and_stops_them_on_ctrl_c(tmp_path: Path) 
         "DATABASE_URL": f"sqlite:///{tmp_path / 'launcher.sqlite3'}",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for name in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG"):
+        env.pop(name, None)
     motcua = [sys.executable, "-m", "motcua"]
     subprocess.run([*motcua, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
     log = tmp_path / "devserver.log"
@@ -78,6 +79,9 @@ def test_devserver_starts_its_children_and_stops_them_on_ctrl_c(tmp_path: Path) 
             }
             assert set(pids) == {p.name for p in PROCESSES}, log.read_text()
             assert all(_alive(pid) for pid in pids.values())
+            # DEBUG off and no key configured: the demo made its own (not the built-in one).
+            key = tmp_path / "demo-secret-key"
+            assert key.stat().st_mode & 0o077 == 0 and len(key.read_text()) > 40
             launcher.send_signal(signal.SIGINT)
             assert _poll(lambda: launcher.poll() is not None), log.read_text()
             assert launcher.returncode == 0, log.read_text()

@@ -4,8 +4,12 @@ Ctrl-C stops them all."""
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.jobs.launcher import launch
@@ -26,6 +30,27 @@ class Command(BaseCommand):
         opts = LaunchOptions(
             host=options["host"], port=options["port"], reload=not options["noreload"]
         )
-        status = launch(PROCESSES, opts, say=lambda line: self.stdout.write(line, ending="\n"))
+        status = launch(
+            PROCESSES,
+            opts,
+            say=lambda line: self.stdout.write(line, ending="\n"),
+            env=demo_environment(),
+        )
         if status:
             raise CommandError(f"Một tiến trình đã dừng bất thường (mã {status}).")
+
+
+def demo_environment() -> dict[str, str]:
+    """The children's environment. Without a configured secret key the
+    demo gets its own random one, kept in ``MOTCUA_DATA_DIR/demo-secret-key``
+    (so sessions survive a restart): the server refuses the built-in key
+    with DEBUG off."""
+    env = dict(os.environ)
+    if env.get("SECRET_KEY") or env.get("SECRET_KEY_FILE"):
+        return env
+    key_file = Path(settings.DATA_DIR) / "demo-secret-key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    env["SECRET_KEY_FILE"] = str(key_file)
+    return env

@@ -12,7 +12,7 @@ def _existing_tokens_keep_every_scope(apps, schema_editor):  # type: ignore[no-u
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_names_nfc'),
     ]
 
     operations = [

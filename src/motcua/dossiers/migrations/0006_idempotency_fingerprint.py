@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_dossierdraft'),
+        ('dossiers', '0005_search_text'),
     ]
 
     operations = [
