@@ -62,7 +62,7 @@ def file_out(stored: StoredFile) -> FileOut:
     auth=STAFF_AUTH,
     url_name="file_thumbnail",
     summary="Ảnh thu nhỏ của tệp đã tải lên",
-    openapi_extra={"responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {}}}}},
+    openapi_extra={"responses": {200: {"description": "JPEG", "content": {"image/jpeg": {}}}}},
 )
 def thumbnail(request: HttpRequest, file_id: uuid.UUID) -> HttpResponseBase:
     """The thumbnail of an uploaded image, for the person who uploaded it
