@@ -20,7 +20,7 @@ from motcua.core.testing import PASSWORD, Personas, assert_problem
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
-from motcua.dossiers.tests.factories import add_components, local, upload
+from motcua.dossiers.tests.factories import add_components, advance, local, upload
 
 URL = "/api/v1/dossiers"
 
@@ -219,27 +219,24 @@ def test_every_api_operation_declares_how_it_is_authorised() -> None:
 
 
 def _asked_for_copy(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Any:
+    """A dossier at the specialist's step, asked (event 4) for the copy of
+    the ID document only."""
     form, copy = add_components(procedure)
-    d = services.dossier_submit(
+    filed = services.dossier_submit(
         actor=p.citizen,
         procedure=procedure,
         applicant=applicant,
         attachments=[Attachment(file=upload(p.citizen), component_id=form.pk)],
         now=local(2026, 3, 2, 8),
     )
-    d = services.dossier_accept(
-        dossier=d, actor=p.officer, expected_version=1, now=local(2026, 3, 2, 9)
-    )
-    d = services.dossier_forward(
-        dossier=d, actor=p.officer, expected_version=2, now=local(2026, 3, 2, 10)
-    )
+    asked = RequestedItem(reason_code="missing", text="Nộp bản sao", component_id=copy.pk)
     d = services.dossier_ask_to_supplement(
-        dossier=d,
+        dossier=advance(filed, p, 2),
         actor=p.specialist,
         expected_version=3,
         reason="Thiếu bản sao giấy tờ tùy thân",
-        requested=[RequestedItem(reason_code="missing", text="Nộp bản sao", component_id=copy.pk)],
-        now=local(2026, 3, 2, 11),
+        requested=[asked],
+        now=local(2026, 3, 4, 11),
     )
     return d, form, copy
 
