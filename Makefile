@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo serve lint typecheck format check-generated bench clean
+.PHONY: run test install migrate static demo serve lint typecheck format check-generated bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/motcua migrate --noinput
 
-demo: migrate
+## static files under hashed names, gzip and Brotli copies (the manifest storage needs them)
+static: install
+	$(BIN)/motcua collectstatic --noinput --verbosity 0
+
+demo: migrate static
 	$(BIN)/motcua demo
 
 ## make run: the system with demo data on SQLite at http://$(HOST):$(PORT), with the task

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +28,77 @@ def _fast_password_hashing() -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage() -> Iterator[None]:
+    """Production serves static files from the collectstatic manifest
+    (hashed names); tests render pages without collecting, so they use the
+    plain compressed storage (test_static.py checks the manifest storage)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _watch_what_people_read() -> Iterator[None]:
+    """Hand every rendered page and printed form to the English / raw-code
+    scanner of ``motcua/core/tests/test_no_english.py``."""
+    from django.core.handlers.base import BaseHandler
+
+    from motcua.core.tests import test_no_english as scanner
+    from motcua.documents import pdf
+
+    get_response = BaseHandler.get_response
+    render_form_html = pdf.render_form_html
+
+    def watched_response(self: BaseHandler, request: Any) -> Any:
+        response = get_response(self, request)
+        path = request.path
+        kind = response.get("Content-Type", "")
+        if (
+            kind.startswith("text/html")
+            and not path.startswith(scanner.SKIPPED_PATHS)
+            and not getattr(response, "streaming", False)
+        ):
+            body: bytes = response.content  # type: ignore[attr-defined]
+            found = scanner.scan_html(body.decode("utf-8", "replace"))
+            if found:
+                scanner.FOUND.append(f"{path}: {', '.join(found)}")
+        return response
+
+    def watched_form(**kwargs: Any) -> str:
+        html = render_form_html(**kwargs)
+        found = scanner.scan_html(html)
+        if found:
+            scanner.FOUND.append(f"mẫu số {kwargs.get('form_no')}: {', '.join(found)}")
+        return html
+
+    BaseHandler.get_response = watched_response  # type: ignore[method-assign]
+    pdf.render_form_html = watched_form
+    try:
+        yield
+    finally:
+        BaseHandler.get_response = get_response  # type: ignore[method-assign]
+        pdf.render_form_html = render_form_html
+
+
+@pytest.fixture(autouse=True)
+def _no_english_where_people_read() -> Iterator[None]:
+    from motcua.core.tests.test_no_english import FOUND
+
+    FOUND.clear()
+    yield
+    if FOUND:
+        found = "; ".join(dict.fromkeys(FOUND))
+        FOUND.clear()
+        pytest.fail(f"English or raw codes where people read: {found}")
 
 
 @pytest.fixture
@@ -56,7 +128,6 @@ def personas(db: None) -> Personas:
 
 import os  # noqa: E402
 import shutil  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 CHROMIUM_FLAGS = [

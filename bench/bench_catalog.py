@@ -61,7 +61,7 @@ def child(label: str, n_communes: int) -> None:
     from django.test import Client
 
     from motcua.catalog import models as cm
-    from motcua.catalog.selectors import procedure_search
+    from motcua.catalog.selectors import procedure_find
     from motcua.catalog.services import (
         catalog_import,
         configured_procedure_configure,
@@ -178,7 +178,7 @@ def child(label: str, n_communes: int) -> None:
     for _ in range(500):
         q = rng.choice(QUERIES)
         started = time.perf_counter()
-        list(procedure_search(q=q)[:25])
+        list(procedure_find(q=q).results[:25])
         timings["selector"].append(time.perf_counter() - started)
         started = time.perf_counter()
         response = client.get("/api/v1/catalog/procedures", {"q": q, "limit": "25"})

@@ -166,9 +166,13 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+#: Static files under content-hashed names (cached for a year, immutable),
+#: pre-compressed with gzip and Brotli by ``collectstatic`` (decision 0019);
+#: a file the manifest lacks is served under its plain name. The test suite
+#: uses the plain compressed storage (conftest.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "motcua.core.staticfiles.ManifestStaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

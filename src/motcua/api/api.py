@@ -20,6 +20,7 @@ class MotcuaAPI(NinjaAPI):
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        openapi.document_input_rules(schema)
         openapi.document_problems(schema)
         return schema
 

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from django.conf import settings
+
+from motcua.core.http import PROBLEM_CONTENT_TYPE
+
+#: What the input checks (core/limits.py, core/middleware.py) refuse, as JSON
+#: Schema patterns: control characters (single-line values: all but tab;
+#: body text: all but tab, line feed and carriage return). Lone surrogates are
+#: refused too, but are not text in JSON Schema's sense (they cannot be
+#: encoded in UTF-8), so the patterns do not name them.
+LINE_PATTERN = "^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]*$"
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -70,6 +80,55 @@ EXTRA: dict[str, frozenset[int]] = {
 
 _METHODS = ("get", "put", "post", "patch", "delete")
 
+#: A moment as the calendar endpoints take it: ISO 8601 or "YYYY-MM-DD HH:MM"
+#: (local time), in the calendar's years 1990–2199.
+MOMENT_PATTERN = (
+    "^(199[0-9]|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    "([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?"
+    "(Z|[+-]([01][0-9]|1[0-4]):[0-5][0-9])?)?$"
+)
+
+#: Constraints a handler enforces on a parameter that its signature cannot
+#: state, keyed by ("METHOD /path", parameter name).
+PARAMETER_RULES: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET /api/v1/calendar/days-off", "year"): {"minimum": 1990, "maximum": 2199},
+    ("GET /api/v1/calendar/due", "start"): {"pattern": MOMENT_PATTERN},
+    ("GET /api/v1/calendar/due", "days"): {"type": "number", "minimum": 0, "maximum": 3650},
+    ("GET /api/v1/calendar/working-time", "at"): {"pattern": MOMENT_PATTERN},
+    ("GET /api/v1/catalog/procedures/{code}/estimate", "at"): {
+        "type": "string",
+        "pattern": MOMENT_PATTERN,
+    },
+}
+
+#: JSON integers the parser accepts (64-bit signed).
+INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+
+
+def _free_value_schema() -> dict[str, Any]:
+    """What a free-form JSON value (form data) may hold: the parser's rules
+    on text, integers, keys and depth, stated recursively."""
+    return {
+        "title": "FreeValue",
+        "description": (
+            "A JSON value whose text has no control characters (tab and line breaks "
+            "allowed), whose numbers fit in 64 bits and whose objects' keys are plain "
+            "text; depth and size are limited (see docs/developers/input-limits.md)."
+        ),
+        "anyOf": [
+            {"type": "string", "pattern": TEXT_PATTERN},
+            {"type": "number", **INT64},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/FreeValue"}},
+            {
+                "type": "object",
+                "propertyNames": {"pattern": LINE_PATTERN},
+                "additionalProperties": {"$ref": "#/components/schemas/FreeValue"},
+            },
+        ],
+    }
+
 
 def _statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
     statuses = set(COMMON)
@@ -102,6 +161,100 @@ def _response(status: int) -> dict[str, Any]:
             }
         }
     return response
+
+
+def _constrain_string(node: dict[str, Any], *, pattern: str, max_length: int) -> None:
+    """State the character rule and the length limit on a string schema that
+    has no stricter shape of its own (enum, format, pattern)."""
+    if node.get("type") == "string" and not ({"enum", "format", "pattern", "const"} & node.keys()):
+        node["pattern"] = pattern
+        node["maxLength"] = min(node.get("maxLength", max_length), max_length)
+    if node.get("type") == "object":
+        node.setdefault("propertyNames", {"pattern": LINE_PATTERN})
+        if node.get("additionalProperties", True) is True:  # extras are parsed too
+            node["additionalProperties"] = {"$ref": "#/components/schemas/FreeValue"}
+    if node.get("type") == "integer":
+        node.setdefault("minimum", INT64["minimum"])
+        node.setdefault("maximum", INT64["maximum"])
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in node.get(key, []):
+            _constrain_string(branch, pattern=pattern, max_length=max_length)
+    if isinstance(node.get("items"), dict):
+        _constrain_string(node["items"], pattern=pattern, max_length=max_length)
+    for child in node.get("properties", {}).values():
+        _constrain_string(child, pattern=pattern, max_length=max_length)
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict):
+        _constrain_string(extra, pattern=pattern, max_length=max_length)
+
+
+def _request_schemas(schema: dict[str, Any]) -> set[str]:
+    """Names of the component schemas reachable from a request body."""
+    components = schema.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in found:
+                    found.add(name)
+                    walk(components.get(name, {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for item in schema.get("paths", {}).values():
+        for method in _METHODS:
+            if method in item:
+                walk(item[method].get("requestBody", {}))
+    return found
+
+
+def document_input_rules(schema: dict[str, Any]) -> dict[str, Any]:
+    """State the input checks in the document: every free string parameter
+    and every free string of a request body gets the character rule and the
+    configured length limit."""
+    for path, item in schema.get("paths", {}).items():
+        for method in _METHODS:
+            for param in item.get(method, {}).get("parameters", []):
+                rule = PARAMETER_RULES.get((f"{method.upper()} {path}", param["name"]))
+                if rule is not None and "type" in rule:  # replaces a loose union
+                    param["schema"] = {"title": param["schema"].get("title", ""), **rule}
+                elif rule is not None:
+                    param["schema"].update(rule)
+                if "schema" in param:
+                    _constrain_string(
+                        param["schema"],
+                        pattern=LINE_PATTERN,
+                        max_length=settings.MOTCUA_MAX_PARAM_LENGTH,
+                    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in _request_schemas(schema):
+        _constrain_string(
+            components[name], pattern=TEXT_PATTERN, max_length=settings.MOTCUA_MAX_STRING_LENGTH
+        )
+    for item in schema.get("paths", {}).values():  # inline bodies (multipart forms)
+        for method in _METHODS:
+            content = item.get(method, {}).get("requestBody", {}).get("content", {})
+            for media in content.values():
+                if "$ref" not in media.get("schema", {"$ref": ""}):
+                    _constrain_string(
+                        media["schema"],
+                        pattern=TEXT_PATTERN,
+                        max_length=settings.MOTCUA_MAX_STRING_LENGTH,
+                    )
+                    # Form fields beyond the declared ones are text (no JSON types
+                    # in a multipart body: a "number" is its digits).
+                    media["schema"]["additionalProperties"] = {
+                        "pattern": TEXT_PATTERN,
+                        "maxLength": settings.MOTCUA_MAX_STRING_LENGTH,
+                    }
+    components["FreeValue"] = _free_value_schema()
+    return schema
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
 from motcua.accounts.selectors import user_has_role
-from motcua.catalog.workflows import END, Graph, Step
+from motcua.catalog.workflows import END, Action, Graph, Step
 from motcua.core.errors import DomainError
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import services
@@ -95,8 +95,17 @@ def _moves(graph: Graph, dossier: Dossier, allowed: Callable[[str, str], bool]) 
             target = (
                 _("Kết thúc (có kết quả)") if t.target == END else names.get(t.target, t.target)
             )
-            out.append(Move(value=f"{t.action}|{t.target}", label=f"{target} ({t.action})"))
+            out.append(
+                Move(value=f"{t.action}|{t.target}", label=f"{target} ({_action_label(t.action)})")
+            )
     return out
+
+
+def _action_label(action: str) -> str:
+    try:
+        return str(Action(action).label).lower()
+    except ValueError:
+        return ""
 
 
 def available_actions(*, user: User, dossier: Dossier) -> list[ActionOption]:

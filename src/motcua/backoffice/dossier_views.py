@@ -5,7 +5,6 @@ selectors (which scope and log), writes through the services."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from decimal import Decimal
 from typing import Any, cast
@@ -18,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +26,7 @@ from motcua.accounts.selectors import agencies_for_user, user_has_role
 from motcua.accounts.services import applicant_register_citizen, applicant_register_organisation
 from motcua.backoffice import selectors
 from motcua.backoffice.actions import LABELS, available_actions, run_action
-from motcua.catalog import eforms
+from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.documents.pdf import FormPurpose
@@ -171,17 +171,25 @@ def unit_dossiers(request: HttpRequest, public_id: str) -> HttpResponse:
 # ----------------------------------------------------------------- dossier
 
 
-def _form_data_rows(dossier: Dossier) -> list[tuple[str, str]]:
+def _form_html(dossier: Dossier) -> SafeString:
+    """The declaration read through its e-form schema (labels, choice
+    labels, dates, unit names), not as raw data."""
     cpv = dossier.configured_procedure_version
-    titles: dict[str, str] = {}
     schema = cpv.eform.schema if cpv.eform_id and cpv.eform else {}
-    for name, sub in (schema or {}).get("properties", {}).items():
-        titles[name] = str(sub.get("title") or name)
-    rows = []
-    for key, value in (dossier.form_data or {}).items():
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        rows.append((titles.get(key, key), shown))
-    return rows
+    if not dossier.form_data:
+        return SafeString("")
+    return eform_display.render_html(eform_display.display_lines(schema, dossier.form_data))
+
+
+def _role_label(code: str) -> str:
+    if not code:
+        return ""
+    labels = {
+        services.APPLICANT_ROLE: _("người nộp hồ sơ"),
+        "assistant": _("cán bộ nộp hộ"),
+        "payment_gateway": _("cổng thanh toán"),
+    }
+    return labels.get(code) or str(dict(Role.choices).get(code, ""))
 
 
 def _payload_lines(event: DossierEvent) -> list[str]:
@@ -228,7 +236,7 @@ def _detail_context(
         {
             "e": e,
             "label": str(ACTION_LABELS.get(e.action, e.action)),
-            "role": dict(Role.choices).get(e.actor_role, e.actor_role),
+            "role": _role_label(e.actor_role),
             "lines": _payload_lines(e),
         }
         for e in events
@@ -261,7 +269,7 @@ def _detail_context(
         "runs": runs,
         "appointments": appointments,
         "documents": documents,
-        "form_rows": _form_data_rows(dossier),
+        "form_html": _form_html(dossier),
         "timeline": timeline,
         "actions": actions,
         "prints": prints,

@@ -153,12 +153,12 @@ class EstimateOut(Schema):
 
 @router.get("/procedures", response=ProcedureListOut, summary="Tìm thủ tục")
 def procedure_list(request: HttpRequest, filters: Query[ProcedureSearchIn]) -> dict[str, Any]:
-    qs = selectors.procedure_search(
+    qs = selectors.procedure_find(
         q=filters.q,
         field=filters.field,
         level=filters.level.value if filters.level else "",
         online=filters.online.value if filters.online else "",
-    )
+    ).results
     items = qs[filters.offset : filters.offset + filters.limit]
     return {"count": qs.count(), "items": [ProcedureSummaryOut.build(v) for v in items]}
 

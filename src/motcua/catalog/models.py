@@ -483,3 +483,24 @@ class CatalogAuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moment:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class SearchSynonym(models.Model):
+    """How people say it → how the catalogue says it, for the procedure
+    search ("lam giay khai sinh" → "dang ky khai sinh"; "ubnd" → "uy ban
+    nhan dan"). Kept as data in ``data/search/synonyms.csv`` and reloaded
+    with ``motcua load_synonyms``; phrases and replacements are stored
+    folded (lower case, no diacritics). An empty replacement drops the
+    phrase (filler words such as "làm", "xin", "thủ tục")."""
+
+    phrase = models.CharField(_("cụm từ người dân gõ"), max_length=200, unique=True)
+    replacement = models.CharField(_("thay bằng"), max_length=200, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("từ đồng nghĩa khi tìm kiếm")
+        verbose_name_plural = _("từ đồng nghĩa khi tìm kiếm")
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.replacement or '∅'}"

@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.calendar import services as calendar
+from motcua.catalog import search
 from motcua.catalog.models import (
     Channel,
     ConfiguredProcedure,
@@ -27,7 +28,6 @@ from motcua.catalog.models import (
 from motcua.catalog.models import Procedure as ProcedureModel
 from motcua.catalog.services import LEVEL_AGENCY_KIND, Statutory, configuration_settings
 from motcua.core.errors import NotFound
-from motcua.core.text import search_terms
 from motcua.units.models import Agency, Generation
 
 # ---------------------------------------------------------------- procedures
@@ -39,19 +39,28 @@ def _current_versions() -> QuerySet[ProcedureVersion]:
     )
 
 
-def procedure_search(
+@dataclass(frozen=True)
+class ProcedureSearch:
+    """A search's results; ``approximate`` when no procedure matched every
+    word and the closest ones are shown instead."""
+
+    results: QuerySet[ProcedureVersion]
+    query: search.ParsedQuery
+    approximate: bool = False
+
+
+def procedure_find(
     *,
     q: str = "",
     field: str = "",
     level: str = "",
     online: str = "",
     agency: Agency | None = None,
-) -> QuerySet[ProcedureVersion]:
-    """Current published versions matching every word of ``q`` (with or
-    without diacritics) and the filters, by code."""
+) -> ProcedureSearch:
+    """Current published versions matching ``q`` as :mod:`motcua.catalog.search`
+    reads it (synonyms, spelling variants, diacritics optional) and the
+    filters, best match first (by code when ``q`` is empty)."""
     qs = _current_versions().select_related("procedure")
-    for term in search_terms(q):
-        qs = qs.filter(search_text__contains=term)
     if field:
         qs = qs.filter(field=field)
     if level:
@@ -60,7 +69,11 @@ def procedure_search(
         qs = qs.filter(online_level=online)
     if agency is not None:
         qs = qs.filter(procedure__configured__agency=agency, procedure__configured__is_active=True)
-    return qs.order_by("procedure__code")
+    query = search.query_parse(q)
+    results, approximate = search.filter_by_query(
+        qs, query=query, text_field="search_text", name_field="name", code_field="procedure__code"
+    )
+    return ProcedureSearch(results=results, query=query, approximate=approximate)
 
 
 def procedure_fields() -> list[str]:

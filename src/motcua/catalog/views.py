@@ -17,6 +17,10 @@ from motcua.catalog import eforms, selectors
 from motcua.catalog.models import Channel, ImplementingLevel, OnlineLevel
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency
+from motcua.units.selectors import agency_find
+
+#: Offered on a search that found nothing.
+EXAMPLE_SEARCHES = ["khai sinh", "đăng ký kết hôn", "tạm trú", "chứng thực bản sao", "sổ đỏ"]
 
 WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
 
@@ -39,14 +43,16 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     online = request.GET.get("truc-tuyen", "")
     unit = request.GET.get("don-vi", "")
     agency = Agency.objects.filter(public_id=unit).first() if unit else None
-    results = selectors.procedure_search(
+    found = selectors.procedure_find(
         q=q,
         field=field,
         level=level if level in ImplementingLevel.values else "",
         online=online if online in OnlineLevel.values else "",
         agency=agency,
     )
-    page = Paginator(results, 25).get_page(request.GET.get("trang"))
+    page = Paginator(found.results, 25).get_page(request.GET.get("trang"))
+    count = page.paginator.count
+    offering = selectors.agencies_offering(province_code=settings.PROVINCE_CODE)
     context = {
         "q": q,
         "field": field,
@@ -59,9 +65,16 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             (ImplementingLevel.PROVINCE, _("Cấp tỉnh")),
         ],
         "online_levels": OnlineLevel.choices,
-        "agencies": selectors.agencies_offering(province_code=settings.PROVINCE_CODE),
+        "agencies": offering,
         "page": page,
-        "count": page.paginator.count,
+        "count": count,
+        "approximate": found.approximate,
+        "blank": found.query.blank,
+        # Nothing (or only something close) found: maybe the person typed a unit's name.
+        "unit_matches": agency_find(query=q, agencies=offering, limit=5)
+        if q and (not count or found.approximate)
+        else [],
+        "examples": EXAMPLE_SEARCHES,
     }
     template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/list.html"
     return render(request, template, context)

@@ -13,14 +13,16 @@ it through :func:`motcua.dossiers.selectors.dossier_get_for_user`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.catalog.eform_display import address_text
 from motcua.catalog.models import TimeUnit
 from motcua.catalog.workflows import Step
 from motcua.core.errors import DomainError
@@ -62,6 +64,32 @@ def _name(user: User | None) -> str:
     if user is None:
         return ""
     return user.full_name or user.username
+
+
+def _first_address(schema: Mapping[str, Any], data: Any) -> Any:
+    """The first filled address of the e-form, in schema order (the
+    requester's own comes first in the national forms)."""
+    if not isinstance(data, Mapping):
+        return None
+    for name, sub in (schema.get("properties") or {}).items():
+        value = data.get(name)
+        if sub.get("type") == "object" and sub.get("format") == "vn-address":
+            if isinstance(value, Mapping) and (value.get("commune_code") or value.get("street")):
+                return value
+        elif sub.get("type") == "object":
+            found = _first_address(sub, value)
+            if found is not None:
+                return found
+    return None
+
+
+def _address_from_form(dossier: Dossier) -> str:
+    """The applicant's address as typed in the e-form (street, commune and
+    province names) when the applicant record has none."""
+    cpv = dossier.configured_procedure_version
+    schema = cpv.eform.schema if cpv.eform_id and cpv.eform else None
+    value = _first_address(schema or {}, dossier.form_data)
+    return address_text(value) if value is not None else ""
 
 
 def _processing_time(dossier: Dossier) -> str:
@@ -213,7 +241,7 @@ def form_context(
         dossier_code=dossier.code,
         procedure_name=dossier.configured_procedure_version.procedure_version.name,
         applicant_name=applicant.name,
-        applicant_address=applicant.address,
+        applicant_address=applicant.address or _address_from_form(dossier),
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         parent_agency=parent,

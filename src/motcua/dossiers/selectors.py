@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hmac
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -343,6 +344,15 @@ class _Event:
 _HOURS = Decimal(3600)
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
+
+
+_CODE_DASHES = re.compile(r"\s*[-‐‑‒–—―]\s*")
+
+
+def dossier_code_normalise(*, text: str) -> str:
+    """A dossier code as people type it ("000.20.01.h62 – 261201-0001") in
+    the form it is stored in (upper case, plain hyphens, no spaces)."""
+    return _CODE_DASHES.sub("-", text.strip()).replace(" ", "").upper()[:64]
 
 
 def dossier_track(*, code: str, factor: str) -> Tracking:

@@ -21,8 +21,9 @@ from motcua.catalog import eforms
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.limits import posted_int
 from motcua.core.throttling import throttle_request, throttle_tracking
+from motcua.documents.pdf import FormPurpose
 from motcua.documents.services import stored_file_create
-from motcua.dossiers import answers, drafts, selectors, services
+from motcua.dossiers import answers, drafts, printing, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import (
     AccessChannel,
@@ -174,6 +175,25 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def my_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt (form 01) of the citizen's dossier as PDF, to print or
+    save, once the one-stop unit has received it."""
+    dossier = _mine(request, code)
+    try:
+        _spec, pdf = printing.render_dossier_form(
+            dossier=dossier,
+            purpose=FormPurpose.RECEIPT,
+            site=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except DomainError as exc:
+        messages.info(request, exc.message)
+        return redirect("portal:my_dossier", code=dossier.code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
 def supplement(request: HttpRequest, code: str) -> HttpResponse:
     """Answer a request to complete or supplement: upload only the parts
     named (with their reason), optionally fix the e-form."""
@@ -322,7 +342,7 @@ def track(request: HttpRequest) -> HttpResponse:
     """Public tracking by dossier code and the last four digits of the ID
     (or tax code), or by the receipt's QR link ``?ma=<code>&t=<token>``.
     A wrong code and a wrong factor give the same answer."""
-    code = request.GET.get("ma", "").strip()[:64]
+    code = selectors.dossier_code_normalise(text=request.GET.get("ma", "")[:100])
     factor = (request.GET.get("t") or request.GET.get("so") or "").strip()[:64]
     result = None
     not_found = False

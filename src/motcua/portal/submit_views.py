@@ -20,17 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.catalog import eforms
+from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure, DocumentMode
+from motcua.catalog.search import filter_by_query, query_parse
 from motcua.catalog.selectors import agencies_offering, agency_procedures
 from motcua.core.errors import DomainError, NotFound
-from motcua.core.text import search_terms
+from motcua.core.text import query_words
 from motcua.core.throttling import Throttled, throttle_request, throttled_message
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
 from motcua.portal.common import current_user, is_htmx, login_required_htmx, thumbnail_of
 from motcua.units.models import Agency
+from motcua.units.selectors import AgencyMatch, agency_find, legacy_unit_known
 
 STEP_SLUGS: dict[str, str] = {
     DraftStep.FORM: "to-khai",
@@ -68,21 +70,30 @@ def pick(request: HttpRequest) -> HttpResponse:
         agencies = agencies.filter(
             configured_procedures__procedure__code=pq, configured_procedures__is_active=True
         )
-    for term in search_terms(q):
-        agencies = agencies.filter(name_folded__contains=term)
+    matches = (
+        agency_find(query=q, agencies=agencies)
+        if q
+        else [AgencyMatch(agency=a) for a in agencies[:50]]
+    )
     agency = Agency.objects.filter(public_id=unit, is_active=True).first() if unit else None
     procedures: list[ConfiguredProcedure] = []
     if agency is not None:
-        found = agency_procedures(agency=agency)
-        for term in search_terms(pq):
-            found = found.filter(current_version__procedure_version__search_text__icontains=term)
+        found, _approximate = filter_by_query(
+            agency_procedures(agency=agency),
+            query=query_parse(pq),
+            text_field="current_version__procedure_version__search_text",
+            name_field="current_version__procedure_version__name",
+            code_field="procedure__code",
+        )
         procedures = list(found[:100])
     context = {
         "q": q,
         "pq": pq,
-        "agencies": list(agencies[:50]) if q or agency is None else [],
+        "agencies": matches if q or agency is None else [],
         "agency": agency,
         "procedures": procedures,
+        "blank": bool(q) and not query_words(q),
+        "legacy_known": bool(q) and not matches and legacy_unit_known(query=q),
     }
     return render(request, "portal/pick.html", context)
 
@@ -115,32 +126,18 @@ def _step_url(draft: DossierDraft, step: str) -> str:
     return f"{base}?buoc={STEP_SLUGS[step]}"
 
 
-def _summary(
-    schema: dict[str, Any], data: dict[str, Any], prefix: str = ""
-) -> list[tuple[str, str]]:
-    """(label, shown value) pairs of the e-form for the review step."""
+def _summary(schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, shown value) pairs of the e-form for the review step, read
+    through the schema (``catalog.eform_display``); a field in a group is
+    labelled "Group — Field"."""
     rows: list[tuple[str, str]] = []
-    for name, sub in schema.get("properties", {}).items():
-        label = f"{prefix}{sub.get('title') or name}"
-        value = data.get(name)
-        kind = sub.get("type")
-        if kind == "object" and sub.get("format") == "vn-address":
-            value = value if isinstance(value, dict) else {}
-            text = ", ".join(str(v) for v in (value.get("street"), value.get("commune_code")) if v)
-            rows.append((label, text))
-        elif kind == "object":
-            rows += _summary(sub, value if isinstance(value, dict) else {}, f"{label} — ")
-        elif kind == "array":
-            for i, item in enumerate(value or []):
-                rows += _summary(sub["items"], item, f"{label} {i + 1} — ")
-        elif kind == "boolean":
-            rows.append((label, _("Có") if value else _("Không")))
+    groups: list[str] = []
+    for line in eform_display.display_lines(schema, data):
+        del groups[line.depth :]
+        if line.value is None:
+            groups.append(line.label)
         else:
-            text = "" if value is None else str(value)
-            for choice in sub.get("oneOf") or []:
-                if str(choice.get("const")) == text:
-                    text = str(choice.get("title", text))
-            rows.append((label, text))
+            rows.append((" — ".join([*groups, line.label]), line.value))
     return rows
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     # My dossiers
     path("ho-so-cua-toi/", mine_views.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/<str:code>/", mine_views.my_dossier, name="my_dossier"),
+    path("ho-so-cua-toi/<str:code>/giay-tiep-nhan/", mine_views.my_receipt, name="my_receipt"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", mine_views.supplement, name="supplement"),
     path("ho-so-cua-toi/<str:code>/rut/", mine_views.withdraw, name="withdraw"),
     path(

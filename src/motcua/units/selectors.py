@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from motcua.core.errors import NotFound
-from motcua.core.text import fold, search_terms
+from motcua.core.text import fold, query_words, search_terms, spelling_variants
 from motcua.units.models import AdministrativeUnit, Agency, Generation, Level
 
 MAX_LIMIT = 100
@@ -178,4 +178,115 @@ def agencies_of_province(*, province: AdministrativeUnit) -> QuerySet[Agency]:
         Agency.objects.filter(province=province, is_active=True)
         .select_related("area")
         .order_by("kind", "name")
+    )
+
+
+# ------------------------------------------------- finding an agency by name
+
+#: Ways people write "people's committee" and unit types before a name:
+#: "UBND xã Phú Khương", "ủy ban nhân dân phường 1", "P. Long Châu".
+_COMMITTEE_WORDS = (("uy", "ban", "nhan", "dan"), ("ubnd",), ("ub",), ("uy", "ban"))
+_TYPE_WORDS = (
+    ("thi", "tran"),
+    ("dac", "khu"),
+    ("thanh", "pho"),
+    ("thi", "xa"),
+    ("xa",),
+    ("phuong",),
+    ("tt",),
+    ("tp",),
+    ("p",),
+    ("x",),
+)
+
+
+@dataclass(frozen=True)
+class AgencyMatch:
+    """An agency found by name; ``formerly`` names the pre-2025 unit the
+    query named when the agency was found through the conversion table."""
+
+    agency: Agency
+    formerly: str = ""
+
+
+def name_words(query: str) -> list[str]:
+    """The words of a unit or agency name typed by a person, without the
+    committee words and the unit type ("UBND xã Phú Khương" → ["phu",
+    "khuong"]); punctuation and diacritics do not matter."""
+    words = query_words(query)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for phrase in (*_COMMITTEE_WORDS, *_TYPE_WORDS):
+            if tuple(words[i : i + len(phrase)]) == phrase and (
+                # keep a type word that is the whole remaining name ("Phường 1" keeps "1")
+                i + len(phrase) < len(words)
+            ):
+                i += len(phrase)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _variant_words_filter(field: str, terms: list[str]) -> Q:
+    """Every term (in one of its spellings) starts a word of ``field``."""
+    condition = Q()
+    for term in terms:
+        either = Q()
+        for variant in spelling_variants(term):
+            either |= Q(**{f"{field}__startswith": variant}) | Q(
+                **{f"{field}__contains": f" {variant}"}
+            )
+        condition &= either
+    return condition
+
+
+def agency_find(*, query: str, agencies: QuerySet[Agency], limit: int = 50) -> list[AgencyMatch]:
+    """Agencies among ``agencies`` that a person means by ``query``: by their
+    name ("UBND xã Phú Khương", "phu khuong", "Ủy ban nhân dân P. Long
+    Châu"), by the current unit they serve, or by a pre-2025 commune name
+    that the conversion table maps to the unit they serve now ("xã Tân
+    Thanh Tây" → UBND xã Nhuận Phú Tân). Exact names first."""
+    terms = name_words(query)
+    if not terms:
+        return []
+    phrase = " ".join(terms)
+    by_name = _variant_words_filter("name_folded", terms)
+    units = AdministrativeUnit.objects.filter(by_name, level=Level.COMMUNE)
+    current = units.filter(generation=Generation.CURRENT).values("pk")
+    direct = list(
+        agencies.filter(by_name | Q(area__in=current))
+        .annotate(rank=_rank("name_folded", phrase))
+        .order_by("rank", Length("name_folded"), "name")[:limit]
+    )
+    found = [AgencyMatch(agency=a) for a in direct]
+    seen = {a.pk for a in direct}
+    legacy = (
+        units.filter(generation=Generation.LEGACY)
+        .select_related("parent", "province")
+        .annotate(rank=_rank("name_folded", phrase))
+        .order_by("rank", "code")[:limit]
+    )
+    for old in legacy:
+        successors = [link.unit.pk for link in unit_successors(unit=old)]
+        where = ", ".join(u.name for u in (old.parent, old.province) if u is not None)
+        formerly = f"{old.name} ({where})" if where else old.name
+        for agency in agencies.filter(area__in=successors).order_by("name"):
+            if agency.pk not in seen:
+                seen.add(agency.pk)
+                found.append(AgencyMatch(agency=agency, formerly=formerly))
+    return found[:limit]
+
+
+def legacy_unit_known(*, query: str) -> bool:
+    """Whether ``query`` names any pre-2025 commune (to tell "unknown name"
+    from "known name outside this province")."""
+    terms = name_words(query)
+    return (
+        bool(terms)
+        and AdministrativeUnit.objects.filter(
+            _variant_words_filter("name_folded", terms), generation=Generation.LEGACY
+        ).exists()
     )

@@ -338,6 +338,9 @@ BUILDERS: dict[str, Builder] = {
     "GET portal:thumbnail": lambda w, c: Call("GET", f"/tep/{w.image.public_id}/anh-nho/"),
     "GET portal:my_dossiers": _get("/ho-so-cua-toi/"),
     "GET portal:my_dossier": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/"),
+    "GET portal:my_receipt": lambda w, c: Call(
+        "GET", f"/ho-so-cua-toi/{w.code(c)}/giay-tiep-nhan/"
+    ),
     "GET portal:supplement": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/bo-sung/"),
     "POST portal:withdraw": lambda w, c: Call(
         "POST", f"/ho-so-cua-toi/{w.code(c)}/rut/", form={"reason": "Không cần nữa"}

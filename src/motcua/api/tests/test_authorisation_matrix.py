@@ -120,6 +120,9 @@ GET portal:my_dossier                                      processing           
 GET portal:my_dossier                                      result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:my_dossier                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:my_dossier                                      supplementing             302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_receipt                                      submitted                 302  302  404  404  404  404  404  404  404  404  404  404  404  404  # not received yet: back to the dossier
+GET portal:my_receipt                                      processing                302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_receipt                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:supplement                                      submitted                 302  302  404  404  404  404  404  404  404  404  404  404  404  404  # not asked to supplement: back to the dossier
 GET portal:supplement                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:supplement                                      supplementing             302  200  404  404  404  404  404  404  404  404  404  404  404  404

@@ -347,6 +347,7 @@ def test_warn_due_dossiers(
     call_command("warn_due_dossiers", "--now", now.isoformat(), stdout=out)
     text = out.getvalue()
     assert soon.code in text and "motcua_a" in text
+    assert "Cán bộ một cửa" in text and "one_stop_officer" not in text  # the role's name
     assert "1 hồ sơ sắp đến hạn trong 24 giờ." in text
     out = io.StringIO()
     call_command("warn_due_dossiers", "--now", now.isoformat(), "--hours", "1", stdout=out)
@@ -410,23 +411,28 @@ def test_image_document_has_a_thumbnail(
     assert b.get(f"/can-bo/ho-so/{d.code}/tai-lieu/{doc.public_id}/anh-nho/").status_code == 404
 
 
-def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredProcedure):
+def with_eform(procedure: ConfiguredProcedure, schema: dict[str, Any]) -> None:
+    """Give the procedure's current configuration a published e-form."""
     from motcua.catalog.models import EForm, VersionStatus
 
     cpv = procedure.current_version
     assert cpv is not None
     cpv.eform = EForm.objects.create(
-        procedure=procedure.procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        schema={
+        procedure=procedure.procedure, number=1, status=VersionStatus.PUBLISHED, schema=schema
+    )
+    cpv.save(update_fields=["eform"])
+
+
+def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredProcedure):
+    with_eform(
+        procedure,
+        {
             "type": "object",
             "title": "Tờ khai",
             "properties": {"ho_ten": {"type": "string", "title": "Họ tên người được cấp"}},
             "required": ["ho_ten"],
         },
     )
-    cpv.save(update_fields=["eform"])
     c = client_for(personas.officer)
     page = c.get("/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)}).content.decode()
     assert "Họ tên người được cấp" in page
@@ -547,3 +553,74 @@ def test_search_folds_diacritics_case_and_unicode_forms(
     assert d.code in page, query
     other = client_for(personas.leader).get("/can-bo/ho-so/", {"q": "tran thi"}).content.decode()
     assert "Không tìm thấy hồ sơ nào" in other
+
+
+def test_the_declaration_reads_as_a_form_not_as_data(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    with_eform(
+        procedure,
+        {
+            "type": "object",
+            "title": "Tờ khai",
+            "properties": {
+                "tre": {
+                    "type": "object",
+                    "title": "Người được khai sinh",
+                    "properties": {
+                        "gioi_tinh": {
+                            "type": "string",
+                            "title": "Giới tính",
+                            "oneOf": [
+                                {"const": "nam", "title": "Nam"},
+                                {"const": "nu", "title": "Nữ"},
+                            ],
+                        },
+                        "ngay_sinh": {"type": "string", "format": "date", "title": "Ngày sinh"},
+                    },
+                },
+                "noi_cu_tru": {"type": "object", "format": "vn-address", "title": "Nơi cư trú"},
+                "sinh_doi": {"type": "boolean", "title": "Sinh đôi"},
+                "anh_chi": {
+                    "type": "array",
+                    "title": "Anh chị em",
+                    "items": {"type": "object", "properties": {"ten": {"type": "string"}}},
+                },
+            },
+        },
+    )
+    form = {
+        "tre": {"gioi_tinh": "nu", "ngay_sinh": "2026-02-03"},
+        "noi_cu_tru": {"commune_code": personas.place.commune_a.code, "street": "Ấp 3"},
+        "sinh_doi": False,
+        "anh_chi": [],
+    }
+    d = submitted(personas, procedure, applicant, form_data=form)
+    page = client_for(personas.officer).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    section = page.split("<h2>Tờ khai</h2>")[1].split("<h2>")[0]
+    assert "Người được khai sinh</h3>" in section
+    assert "<dt>Giới tính</dt><dd>Nữ</dd>" in section
+    assert "<dt>Ngày sinh</dt><dd>03/02/2026</dd>" in section
+    assert "<dt>Nơi cư trú</dt><dd>Ấp 3, Xã Đông Hòa, Tỉnh Thử Nghiệm</dd>" in section
+    assert "<dt>Sinh đôi</dt><dd>Không</dd>" in section
+    assert "<dt>Anh chị em</dt><dd>—</dd>" in section
+    for raw in ("{", "[]", "false", "2026-02-03", "commune_code", ">nu<"):
+        assert raw not in section
+    timeline = page.split("Quá trình xử lý")[1]
+    assert "applicant" not in timeline and "người nộp hồ sơ" in timeline
+
+
+def test_moves_are_named_in_vietnamese(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+):
+    d = accepted(personas, procedure, applicant)
+    labels = [
+        m.label
+        for user in (personas.officer, personas.specialist, personas.leader)
+        for a in available_actions(user=user, dossier=fresh(d))
+        for m in a.moves
+    ]
+    assert labels, "some move is offered"
+    for label in labels:
+        assert "(" in label
+        assert not any(word in label for word in ("forward", "approve", "sign", "send_back"))

@@ -29,7 +29,7 @@ def run_import(*args: str) -> str:
 
 
 def test_sample_imports_as_is():
-    assert run_import() == "46 added, 0 changed, 0 unchanged"
+    assert run_import() == "46 thêm mới, 0 thay đổi, 0 không đổi"
     assert Procedure.objects.count() == 46
     assert set(Procedure.objects.values_list("code", flat=True)) >= {"1.001193", "3.000333"}
     birth = Procedure.objects.get(code="1.001193").current_version
@@ -74,7 +74,7 @@ def test_calendar_day_flag_and_unknown_days():
 def test_reimport_is_idempotent():
     run_import()
     events = CatalogAuditEvent.objects.count()
-    assert run_import(str(CATALOG_PATH)) == "0 added, 0 changed, 46 unchanged"
+    assert run_import(str(CATALOG_PATH)) == "0 thêm mới, 0 thay đổi, 46 không đổi"
     assert ProcedureVersion.objects.count() == 46
     assert CatalogAuditEvent.objects.count() == events + 1  # only the import summary
 
@@ -85,7 +85,7 @@ def test_changed_record_creates_new_version(sample):
     assert old is not None
     sample["procedures"][0]["fees"][1]["amount_vnd"] = 10000
     report = catalog_import(actor=None, payload=sample)
-    assert report.summary() == "0 added, 1 changed, 45 unchanged"
+    assert report.summary() == "0 thêm mới, 1 thay đổi, 45 không đổi"
     procedure = Procedure.objects.get(code="1.001193")
     assert procedure.versions.count() == 2
     assert procedure.current_version is not None

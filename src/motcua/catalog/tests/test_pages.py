@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory
 
 from motcua.catalog.models import TimeUnit
-from motcua.catalog.selectors import estimate_result, procedure_search
+from motcua.catalog.selectors import estimate_result, procedure_find
 from motcua.catalog.services import configured_procedure_configure
 from motcua.catalog.views import format_moment, procedure_page
 
@@ -20,7 +20,7 @@ FRIDAY_BEFORE_TET = datetime.datetime(2026, 2, 13, 14, 30, tzinfo=HCM)
 
 
 def codes(**filters: str) -> list[str]:
-    return [v.procedure.code for v in procedure_search(**filters)]  # type: ignore[arg-type]
+    return [v.procedure.code for v in procedure_find(**filters).results]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("q", ["khai sinh", "dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "1.001193"])

@@ -160,7 +160,7 @@ def test_a_missing_page_is_a_vietnamese_404(client: Any) -> None:
 
 
 def test_a_page_failure_is_a_vietnamese_500_with_the_correlation_id(quiet_client: Any) -> None:
-    with mock.patch("motcua.catalog.views.selectors.procedure_search", side_effect=RuntimeError):
+    with mock.patch("motcua.catalog.views.selectors.procedure_find", side_effect=RuntimeError):
         response = quiet_client.get("/thu-tuc/?q=ho+tich")
     html = _page(response, 500)
     assert "Hệ thống đang gặp sự cố" in html

@@ -228,6 +228,7 @@ def test_full_submission_and_double_click_give_one_dossier(client, personas, por
     review = client.get(_url(portal_procedure) + "?buoc=xem-lai").content.decode()
     assert "Nguyễn Văn An" in review and "cccd.pdf" in review
     assert "Nhận qua dịch vụ bưu chính" in review
+    assert "<dt>Ngày sinh</dt><dd>17/05/1990</dd>" in review  # read as a date, not ISO
     first = client.post(_url(portal_procedure, "nop/"), {"draft": str(draft.public_id)})
     second = client.post(_url(portal_procedure, "nop/"), {"draft": str(draft.public_id)})
     assert first.status_code == second.status_code == 302
@@ -485,3 +486,59 @@ def test_api_submission_with_a_document_stays_light(
             "/api/v1/dossiers", data=json.dumps(body), content_type="application/json", **auth
         )
     assert resp.status_code == 201, resp.content
+
+
+def test_pick_understands_committee_names_and_old_units(client, personas, portal_procedure):
+    from motcua.units.models import AdministrativeUnit, Generation, Level, UnitSuccession
+
+    for q in ("ủy ban nhân dân xã Đông Hòa", "UBND xa dong hoa", "UBND, xã Đông Hoà!"):
+        body = client.get("/nop-ho-so/", {"q": q}).content.decode()
+        assert "UBND Xã Đông Hòa" in body, q
+        assert "UBND Phường Tây Sơn" not in body, q
+    old = AdministrativeUnit.objects.create(
+        generation=Generation.LEGACY,
+        level=Level.COMMUNE,
+        code="99901",
+        name="Xã Hòa Lợi",
+        division_type="xã",
+        codename="hoa_loi",
+    )
+    UnitSuccession.objects.create(old=old, new=personas.place.commune_a)
+    body = client.get("/nop-ho-so/", {"q": "xã Hoà Lợi"}).content.decode()
+    assert "UBND Xã Đông Hòa" in body and "Xã Hòa Lợi" in body and "trước 01/7/2025" in body
+    body = client.get("/nop-ho-so/", {"q": "xã Không Có Thật"}).content.decode()
+    assert "Không tìm thấy cơ quan hay xã, phường nào tên" in body
+    body = client.get("/nop-ho-so/", {"q": "?!"}).content.decode()
+    assert "chỉ có dấu câu" in body
+
+
+def test_tracking_accepts_a_code_typed_in_lower_case(client, personas, portal_procedure):
+    d = filed(personas.citizen, portal_procedure)
+    typed = " " + d.code.lower().replace("-", " – ", 1) + " "
+    ok = client.get("/tra-cuu/", {"ma": typed, "so": "0123"})
+    assert ok.status_code == 200 and d.code in ok.content.decode()
+
+
+def test_print_or_save_the_receipt_once_received(client, personas, portal_procedure):
+    from motcua.dossiers import services
+
+    d = filed(personas.citizen, portal_procedure)
+    client.force_login(personas.citizen)
+    page = client.get(f"/nop-ho-so/da-nop/{d.code}/").content.decode()
+    assert "In / lưu giấy tiếp nhận" in page and "giay-tiep-nhan" not in page  # not yet
+    early = client.get(f"/ho-so-cua-toi/{d.code}/giay-tiep-nhan/")
+    assert early.status_code == 302
+    services.dossier_accept(dossier=d, actor=personas.officer, expected_version=d.version)
+    for url in (f"/nop-ho-so/da-nop/{d.code}/", f"/ho-so-cua-toi/{d.code}/"):
+        page = client.get(url).content.decode()
+        assert f'href="/ho-so-cua-toi/{d.code}/giay-tiep-nhan/"' in page, url
+    pdf = client.get(f"/ho-so-cua-toi/{d.code}/giay-tiep-nhan/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    other = make_citizen("congdan_khac", "086190000999")
+    client.force_login(other)
+    assert client.get(f"/ho-so-cua-toi/{d.code}/giay-tiep-nhan/").status_code == 404
+    officer = client
+    officer.force_login(personas.officer)
+    page = officer.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "In / lưu giấy tiếp nhận (PDF)" in page

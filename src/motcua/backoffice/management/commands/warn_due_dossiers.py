@@ -11,8 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.accounts.models import RoleAssignment
+from motcua.accounts.models import Role, RoleAssignment
 from motcua.backoffice.selectors import WARNING_WINDOW, dossiers_due_within
+
+
+def _role_label(code: str) -> str:
+    """The role's Vietnamese name ("Chuyên viên"), never its code."""
+    return str(dict(Role.choices).get(code, code))
 
 
 class Command(BaseCommand):
@@ -52,7 +57,6 @@ class Command(BaseCommand):
                 names = sorted(holders.get((d.holder_agency_id, d.holder_role), []))
             due = timezone.localtime(d.due_at).strftime("%H:%M %d/%m/%Y") if d.due_at else ""
             agency = d.holder_agency.name if d.holder_agency else ""
-            self.stdout.write(
-                f"{d.code}\t{due}\t{agency}\t{d.holder_role}\t{', '.join(names) or '-'}"
-            )
+            role = _role_label(d.holder_role)
+            self.stdout.write(f"{d.code}\t{due}\t{agency}\t{role}\t{', '.join(names) or '-'}")
         self.stdout.write(f"{len(dossiers)} hồ sơ sắp đến hạn trong {options['hours']:g} giờ.")

@@ -11,7 +11,7 @@ from motcua.core.errors import DomainError
 
 #: Reference data loaded before the demo province, in order, when the
 #: command exists (each is idempotent).
-PREREQUISITES = ["import_units", "import_catalog", "seed_workflows"]
+PREREQUISITES = ["import_units", "import_catalog", "seed_workflows", "load_synonyms"]
 
 
 class Command(BaseCommand):
