@@ -29,9 +29,10 @@ static: install
 demo: migrate static
 	$(BIN)/motcua demo
 
-## make run: the system with demo data on SQLite at http://$(HOST):$(PORT)
+## make run: the system with demo data on SQLite at http://$(HOST):$(PORT), with the task
+## worker and the scheduler (motcua devserver; Ctrl-C stops all three)
 run: demo
-	$(BIN)/motcua runserver $(HOST):$(PORT)
+	$(BIN)/motcua devserver --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (browser journeys included where Chromium is installed)
 test: install

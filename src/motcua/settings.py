@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
+    "motcua.jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -183,6 +184,11 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int(
 MOTCUA_UPLOAD_MAX_PIXELS = env_int(
     "MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000, "Largest accepted image, in pixels (width × height)."
 )
+MOTCUA_ORPHAN_GRACE_HOURS = env_int(
+    "MOTCUA_ORPHAN_GRACE_HOURS",
+    24,
+    "Hours a stored file without a row is left alone before the orphan-file sweep removes it.",
+)
 
 # --- Input limits: one place (docs/developers/input-limits.md). Enforced by
 # motcua.core.middleware (path, query, form, headers, body size), the API's
@@ -256,6 +262,12 @@ WORKCALENDAR_CACHE_TTL = env_int(
     "WORKCALENDAR_CACHE_TTL",
     60,
     "Seconds a process trusts its cached working calendar before re-checking for admin changes.",
+)
+
+MOTCUA_API_TOKEN_DAYS = env_int(
+    "MOTCUA_API_TOKEN_DAYS",
+    90,
+    "Days a newly issued API token stays valid unless told otherwise (0: no expiry).",
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}

@@ -39,5 +39,5 @@ class ApplicantAdmin(admin.ModelAdmin[Applicant]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
+    list_display = ["name", "user", "prefix", "scopes", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["prefix", "digest", "created_at"]

@@ -128,15 +128,28 @@ class Applicant(models.Model):
         return self.name
 
 
+class ApiScope(models.TextChoices):
+    """What an API token may do. ``read``: every GET; ``submit``: file
+    dossiers and upload files; ``act``: run actions on dossiers (and any
+    other write)."""
+
+    READ = "read", _("Đọc dữ liệu")
+    ACT = "act", _("Thực hiện thao tác trên hồ sơ")
+    SUBMIT = "submit", _("Nộp hồ sơ và tải tệp lên")
+
+
 class ApiToken(models.Model):
     """A bearer token for integrators and officers using the API. Only the
-    SHA-256 of the token is stored."""
+    SHA-256 of the token is stored. ``scopes`` lists :class:`ApiScope`
+    values; a token past ``expires_at`` or revoked authenticates nobody."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(_("tên"), max_length=100)
     prefix = models.CharField(max_length=12)
     digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("phạm vi"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -145,3 +158,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def scope_labels(self) -> list[str]:
+        return [str(ApiScope(s).label) for s in self.scopes if s in ApiScope.values]

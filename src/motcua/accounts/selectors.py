@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from motcua.accounts.models import PROVINCE_WIDE_ROLES, Role, RoleAssignment, User
+from motcua.accounts.models import PROVINCE_WIDE_ROLES, ApiToken, Role, RoleAssignment, User
 from motcua.core.errors import NotFound
 from motcua.units.models import Agency
 
@@ -59,3 +59,16 @@ def staff_of_agency_for_user(*, user: User, public_id: str) -> tuple[Agency, lis
 
 #: Who may grant and revoke roles in an agency.
 ROLE_MANAGERS = (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN)
+
+
+def api_tokens_of_user(*, user: User, include_revoked: bool = False) -> QuerySet[ApiToken]:
+    """``user``'s API tokens, newest first (revoked ones only when asked)."""
+    qs = ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+
+
+def api_token_get_for_user(*, user: User, token_id: int) -> ApiToken:
+    try:
+        return ApiToken.objects.get(pk=token_id, user=user)
+    except ApiToken.DoesNotExist:
+        raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found") from None

@@ -3,16 +3,21 @@ issuing API tokens. Every function is keyword-only and checks its actor."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from motcua.accounts.models import (
     PROVINCE_WIDE_ROLES,
+    ApiScope,
     ApiToken,
     Applicant,
     ApplicantKind,
@@ -172,19 +177,81 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new API token for ``user``. The raw token is returned once; only
-    its SHA-256 is stored."""
+ALL_SCOPES: tuple[str, ...] = tuple(ApiScope.values)
+
+
+def api_token_issue(
+    *,
+    user: User,
+    name: str,
+    scopes: Sequence[str] = ALL_SCOPES,
+    expires_at: datetime.datetime | None = None,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new API token for ``user`` with ``scopes`` (see :class:`ApiScope`),
+    valid until ``expires_at`` (or for ``days``; default
+    ``MOTCUA_API_TOKEN_DAYS``; ``days=0`` means no expiry). The raw token is
+    returned once; only its SHA-256 is stored."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Vui lòng đặt tên cho mã truy cập.", code="token_name_required")
+    wanted = sorted(set(scopes))
+    unknown = [s for s in wanted if s not in ApiScope.values]
+    if unknown or not wanted:
+        raise DomainError(
+            "Phạm vi không hợp lệ: " + (", ".join(unknown) or "chưa chọn phạm vi nào") + ".",
+            code="invalid_scope",
+            errors=[{"field": "scopes", "message": s} for s in unknown],
+        )
+    if expires_at is None:
+        valid = settings.MOTCUA_API_TOKEN_DAYS if days is None else days
+        if valid < 0:
+            raise DomainError("Số ngày hiệu lực không hợp lệ.", code="invalid_expiry")
+        expires_at = timezone.now() + datetime.timedelta(days=valid) if valid else None
+    elif expires_at <= timezone.now():
+        raise DomainError("Ngày hết hạn phải ở tương lai.", code="invalid_expiry")
     raw = "mc_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, digest=_digest(raw), prefix=raw[:10])
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        digest=_digest(raw),
+        prefix=raw[:10],
+        scopes=wanted,
+        expires_at=expires_at,
+    )
     return token, raw
 
 
-def api_token_authenticate(*, raw: str) -> User | None:
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` (its owner, or a superuser; operators use the
+    command). Revoking twice changes nothing."""
+    if not actor.is_superuser and token.user_id != actor.pk:
+        raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=token.revoked_at
+        )
+    return token
+
+
+def api_token_check(*, raw: str) -> ApiToken | None:
+    """The live token ``raw`` (not revoked, not expired, its user active),
+    with its user; ``None`` otherwise. One ``SELECT``, no write: this runs
+    on every API request."""
+    now = timezone.now()
     # ``[:1]`` rather than ``.first()``: no ORDER BY on this hot path.
     found = list(
         ApiToken.objects.select_related("user").filter(
-            digest=_digest(raw), revoked_at__isnull=True, user__is_active=True
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            digest=_digest(raw),
+            revoked_at__isnull=True,
+            user__is_active=True,
         )[:1]
     )
-    return found[0].user if found else None
+    return found[0] if found else None
+
+
+def api_token_authenticate(*, raw: str) -> User | None:
+    token = api_token_check(raw=raw)
+    return token.user if token is not None else None

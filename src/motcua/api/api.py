@@ -28,7 +28,20 @@ class MotcuaAPI(NinjaAPI):
 api = MotcuaAPI(
     title="Một Cửa API",
     version=__version__,
-    description="API của hệ thống một cửa điện tử: đơn vị, lịch làm việc, thủ tục, hồ sơ.",
+    description=(
+        "API của hệ thống một cửa điện tử: đơn vị, lịch làm việc, thủ tục, hồ sơ.\n\n"
+        "**Xác thực**: `Authorization: Bearer <mã truy cập>`. Cán bộ tự cấp mã tại "
+        "Một cửa điện tử → Mã truy cập API (mã bí mật chỉ hiện một lần); người vận hành "
+        "dùng lệnh `motcua api_token issue|list|revoke`. Mã có thời hạn và phạm vi: "
+        "`read` (mọi thao tác GET), `submit` (nộp hồ sơ, tải tệp lên), `act` (thao tác "
+        "trên hồ sơ và mọi thao tác ghi khác). Thiếu phạm vi: 403 `insufficient_scope`; "
+        "mã sai, hết hạn hoặc đã thu hồi: 401 `not_authenticated`.\n\n"
+        "**Idempotency-Key** khi nộp hồ sơ: cùng khóa và cùng nội dung trả lại hồ sơ đã "
+        "nộp; cùng khóa, nội dung khác: 409 `idempotency_key_reused`.\n\n"
+        "**expected_version** trong mọi thao tác: phiên bản cũ là 409 "
+        "`dossier_version_conflict`, trước mọi kiểm tra khác.\n\n"
+        "Lỗi theo RFC 9457 (application/problem+json) với mã `code` ổn định."
+    ),
     urls_namespace="api-v1",
     parser=CheckedParser(),
 )

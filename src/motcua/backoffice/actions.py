@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role, User
 from motcua.accounts.selectors import user_has_role
 from motcua.catalog.workflows import END, Action, Graph, Step
-from motcua.core.errors import Conflict, DomainError
+from motcua.core.errors import DomainError
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import services
 from motcua.dossiers.attachments import REASON_CODES, Attachment, RequestedItem
@@ -243,14 +243,9 @@ def run_action(
     raw_version = _text(post, "expected_version")
     if not _digits(raw_version):
         raise DomainError(_("Thiếu phiên bản hồ sơ; vui lòng tải lại trang."), code="invalid")
-    if int(raw_version) != dossier.version:
-        # The page was stale: another person acted since it was read. The
-        # services check the state before the version, so without this the
-        # officer would read "not allowed in this state" instead of why.
-        raise Conflict(
-            _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."),
-            code="dossier_version_conflict",
-        )
+    # Before parsing the rest: a stale page is told why (409), not what else
+    # is wrong with the form.
+    services.dossier_check_version(dossier=dossier, expected_version=int(raw_version))
     common: dict[str, Any] = {
         "dossier": dossier,
         "actor": actor,

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from motcua.backoffice import dossier_views, views
+from motcua.backoffice import dossier_views, token_views, views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi/<slug:public_id>/", views.agency_detail, name="agency"),
     path("don-vi/<slug:public_id>/ho-so/", dossier_views.unit_dossiers, name="unit_dossiers"),
+    path("tai-khoan/ma-truy-cap/", token_views.api_tokens, name="api_tokens"),
+    path(
+        "tai-khoan/ma-truy-cap/<int:token_id>/thu-hoi/",
+        token_views.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("ho-so/", dossier_views.queue, name="queue"),
     path("tiep-nhan/", dossier_views.intake, name="intake"),
     path("ho-so/<str:code>/", dossier_views.dossier_detail, name="dossier"),

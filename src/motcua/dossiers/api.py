@@ -15,12 +15,13 @@ from ninja.params import functions as param
 from pydantic import Field
 
 from motcua.accounts.models import Applicant, User
-from motcua.api.auth import STAFF_AUTH
+from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
+from motcua.api.idempotency import request_fingerprint
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.models import StoredFile
-from motcua.dossiers import selectors, services
+from motcua.dossiers import answers, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import State
@@ -96,6 +97,29 @@ class ActionIn(Schema):
     answer: str = ""
     branch: str | None = None
     reference: str = ""
+    documents: list[DocumentIn] = Field(
+        default_factory=list,
+        description=(
+            "complete / supplement: one uploaded file for each requested part "
+            "(component of GET /{code}/request); a file without a part is not allowed"
+        ),
+    )
+
+
+class RequestedPartOut(Schema):
+    component: int | None = Field(description="id của thành phần hồ sơ được yêu cầu (nếu có)")
+    component_name: str
+    reason_code: str
+    reason: str
+    text: str
+
+
+class OpenRequestOut(Schema):
+    action: str = Field(description="ask_to_supplement hoặc ask_to_complete")
+    answer_with: str = Field(description="Thao tác để trả lời: supplement hoặc complete")
+    reason: str
+    parts: list[RequestedPartOut]
+    form_fix: bool = Field(description="Có được sửa tờ khai (form_data) khi trả lời hay không")
 
 
 class EventOut(Schema):
@@ -193,7 +217,7 @@ def track(request: HttpRequest, code: str, factor: str) -> Any:
     return selectors.dossier_track(code=code, factor=factor)
 
 
-@router.post("", response={201: DossierOut}, auth=STAFF_AUTH, summary="Nộp hồ sơ")
+@router.post("", response={201: DossierOut}, auth=SUBMIT_AUTH, summary="Nộp hồ sơ")
 def submit(
     request: HttpRequest,
     payload: SubmitIn,
@@ -228,6 +252,7 @@ def submit(
         channel=payload.channel,
         result_delivery=payload.result_delivery,
         idempotency_key=(idempotency_key or "").strip()[:100] or None,
+        idempotency_fingerprint=request_fingerprint(request),
         assisted=payload.assisted,
         consent_note=payload.consent_note,
     )
@@ -282,6 +307,35 @@ def events(request: HttpRequest, code: str) -> list[EventOut]:
     return [_event_out(e) for e in rows]
 
 
+@router.get(
+    "/{code}/request",
+    response=OpenRequestOut,
+    auth=STAFF_AUTH,
+    summary="Yêu cầu bổ sung, hoàn thiện đang chờ trả lời",
+)
+def open_request(request: HttpRequest, code: str) -> OpenRequestOut:
+    dossier, rows = selectors.dossier_events_for_user(user=_user(request), code=code)
+    asked = answers.open_request(dossier=dossier, events=rows)
+    if asked.event is None:
+        raise NotFound("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", code="no_open_request")
+    return OpenRequestOut(
+        action=asked.event.action,
+        answer_with=answers.ANSWERABLE[State(dossier.state)],
+        reason=asked.reason,
+        parts=[
+            RequestedPartOut(
+                component=p.get("component"),
+                component_name=str(p.get("component_name", "")),
+                reason_code=str(p.get("reason_code", "")),
+                reason=str(p.get("reason", "")),
+                text=str(p.get("text", "")),
+            )
+            for p in asked.parts
+        ],
+        form_fix=asked.form_fix,
+    )
+
+
 def _event_out(e: DossierEvent) -> EventOut:
     return EventOut(
         seq=e.seq,
@@ -306,7 +360,11 @@ def _action_kwargs(action: str, body: ActionIn) -> dict[str, Any]:
     if action == "ask_to_complete":
         return {"missing": body.missing or body.reasons, "note": body.note}
     if action in ("complete", "supplement"):
-        return {"form_data": body.form_data, "note": body.note}
+        return {
+            "form_data": body.form_data,
+            "note": body.note,
+            "attachments": _attachments(body.documents),
+        }
     if action == "refuse":
         return {"reasons": body.reasons or ([body.reason] if body.reason else [])}
     if action == "forward":
@@ -357,6 +415,6 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> Doss
         code=code,
         action=action,
         expected_version=payload.expected_version,
-        **_action_kwargs(action, payload),
+        arguments=lambda: _action_kwargs(action, payload),
     )
     return _out(dossier)

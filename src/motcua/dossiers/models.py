@@ -151,6 +151,9 @@ class Dossier(models.Model):
 
     tracking_token = models.CharField(max_length=32, unique=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    #: SHA-256 of the request that first used ``idempotency_key`` (method,
+    #: path, canonical body): the same key with another request is refused.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("hồ sơ")

@@ -7,8 +7,10 @@ forbidden. Every read of one dossier writes a :class:`DossierAccessLog` row.
 from __future__ import annotations
 
 import datetime
+import functools
 import hmac
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from motcua.accounts.models import RoleAssignment, User
 from motcua.core.errors import NotFound
-from motcua.dossiers import services
+from motcua.dossiers import answers, services
 from motcua.dossiers.models import (
     AccessChannel,
     Dossier,
@@ -142,6 +144,13 @@ def dossier_get_for_user(*, user: User, code: str, channel: str = AccessChannel.
     return dossier
 
 
+#: The applicant's answers go through the check of what was asked.
+ANSWERS: dict[str, Callable[..., Dossier]] = {
+    name: functools.partial(answers.dossier_answer_request, action=name)
+    for name in ("complete", "supplement")
+}
+
+
 def dossier_act(
     *,
     user: User,
@@ -149,15 +158,21 @@ def dossier_act(
     action: str,
     expected_version: int,
     channel: str = AccessChannel.API,
+    arguments: Callable[[], Mapping[str, Any]] | None = None,
     **kwargs: Any,
 ) -> Dossier:
     """Read the dossier ``code`` for ``user`` and run the action ``action``
     on it. The read is logged in the action's transaction (one commit); when
-    the action fails, the read is logged on its own."""
-    service = services.ACTIONS[action]
+    the action fails, the read is logged on its own. ``arguments`` (called
+    after the version check) gives more keyword arguments of the service, so
+    that a stale version is reported before anything wrong in them."""
+    service = ANSWERS.get(action) or services.ACTIONS[action]
     dossier = _load(user, code)
     setattr(dossier, services.PENDING_LOG_ATTR, (user.pk, channel))
     try:
+        services.dossier_check_version(dossier=dossier, expected_version=expected_version)
+        if arguments is not None:
+            kwargs.update(arguments())
         return service(dossier=dossier, actor=user, expected_version=expected_version, **kwargs)
     except BaseException:
         if getattr(dossier, services.PENDING_LOG_ATTR, None) is not None:

@@ -13,6 +13,7 @@ code.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import secrets
 import time
@@ -20,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, connections, transaction
@@ -136,6 +137,33 @@ def _conflict() -> Conflict:
         _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thực hiện lại thao tác."),
         code="dossier_version_conflict",
     )
+
+
+def dossier_check_version(*, dossier: Dossier, expected_version: object) -> None:
+    """Raise 409 ``dossier_version_conflict`` unless ``expected_version``
+    is the dossier's current version."""
+    if dossier.version != expected_version:
+        raise _conflict()
+
+
+_P = ParamSpec("_P")
+
+
+def versioned(service: Callable[_P, Dossier]) -> Callable[_P, Dossier]:
+    """Check ``expected_version`` before anything else: a stale version is
+    409 ``dossier_version_conflict`` whatever else is wrong with the request
+    (state, role, input), in every action and from every side (API, back
+    office, portal). The compare-and-set in :func:`_apply` still guards the
+    race between this check and the write."""
+
+    @functools.wraps(service)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> Dossier:
+        dossier = kwargs.get("dossier")
+        if isinstance(dossier, Dossier):
+            dossier_check_version(dossier=dossier, expected_version=kwargs.get("expected_version"))
+        return service(*args, **kwargs)
+
+    return checked
 
 
 def _province(dossier: Dossier) -> str | None:
@@ -576,6 +604,10 @@ def _require_applicant(dossier: Dossier, actor: User) -> None:
         )
 
 
+#: For the answer to a request (:mod:`motcua.dossiers.answers`).
+require_applicant = _require_applicant
+
+
 def _require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False) -> str:
     """Check that ``actor`` holds the current step; return the role acted in
     (the actor's role assignments are read once, then checked in Python)."""
@@ -991,9 +1023,19 @@ _BY_KEY = PreparedRead(
 )
 
 
-def _by_key(actor: User, key: str) -> Dossier | None:
+def _by_key(actor: User, key: str, fingerprint: str = "") -> Dossier | None:
+    """The dossier ``actor`` filed with ``key``; refused (409
+    ``idempotency_key_reused``) when it was filed by a different request."""
     found = _BY_KEY.models(Dossier, actor.pk, key)
-    return attach_related(found[0]) if found else None
+    if not found:
+        return None
+    first = found[0].idempotency_fingerprint
+    if fingerprint and first and fingerprint != first:
+        raise Conflict(
+            _("Khóa chống gửi trùng (Idempotency-Key) này đã được dùng cho một yêu cầu khác."),
+            code="idempotency_key_reused",
+        )
+    return attach_related(found[0])
 
 
 def dossier_search_text(*, applicant: Applicant, procedure_name: str) -> str:
@@ -1012,6 +1054,7 @@ def dossier_submit(
     channel: str = Channel.ONLINE,
     result_delivery: str = Delivery.ONLINE,
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
     assisted: bool = False,
     consent_note: str = "",
     processing_agency: Agency | None = None,
@@ -1024,10 +1067,12 @@ def dossier_submit(
     Online or by post it waits for the one-stop check (reception clock of
     8 working hours); at the counter it is received and accepted on the spot
     and starts the first workflow step. A retry with the same
-    ``idempotency_key`` by the same ``actor`` returns the first dossier."""
+    ``idempotency_key`` by the same ``actor`` returns the first dossier; when
+    both carry an ``idempotency_fingerprint`` (the API's hash of the request)
+    and they differ, it is refused with ``idempotency_key_reused`` (409)."""
     now = _now(now)
     if idempotency_key:
-        existing = _by_key(actor, idempotency_key)
+        existing = _by_key(actor, idempotency_key, idempotency_fingerprint)
         if existing is not None:
             return existing
     cpv = procedure.current_version
@@ -1085,6 +1130,7 @@ def dossier_submit(
         submitted_at=now,
         tracking_token=secrets.token_urlsafe(12),
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         search_text=dossier_search_text(
             applicant=applicant, procedure_name=cpv.procedure_version.name
         ),
@@ -1161,7 +1207,7 @@ def dossier_submit(
                 )
     except IntegrityError:
         if idempotency_key:
-            existing = _by_key(actor, idempotency_key)
+            existing = _by_key(actor, idempotency_key, idempotency_fingerprint)
             if existing is not None:
                 return existing
         raise
@@ -1181,6 +1227,7 @@ def _require_officer(dossier: Dossier, actor: User) -> None:
     )
 
 
+@versioned
 def dossier_accept(
     *, dossier: Dossier, actor: User, expected_version: int, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -1203,6 +1250,7 @@ def dossier_accept(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_ask_to_complete(
     *,
     dossier: Dossier,
@@ -1249,6 +1297,7 @@ def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dic
     return {"form_data": _check_form(cpv, form_data)}
 
 
+@versioned
 def dossier_complete(
     *,
     dossier: Dossier,
@@ -1284,6 +1333,7 @@ def dossier_complete(
     )
 
 
+@versioned
 def dossier_refuse(
     *,
     dossier: Dossier,
@@ -1385,6 +1435,7 @@ def _move(
     )
 
 
+@versioned
 def dossier_forward(
     *,
     dossier: Dossier,
@@ -1411,6 +1462,7 @@ def dossier_forward(
     )
 
 
+@versioned
 def dossier_send_back(
     *,
     dossier: Dossier,
@@ -1434,6 +1486,7 @@ def dossier_send_back(
     )
 
 
+@versioned
 def dossier_decide(
     *,
     dossier: Dossier,
@@ -1461,6 +1514,7 @@ def dossier_decide(
     )
 
 
+@versioned
 def dossier_ask_to_supplement(
     *,
     dossier: Dossier,
@@ -1538,6 +1592,7 @@ def _resume(
     )
 
 
+@versioned
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -1574,6 +1629,7 @@ def dossier_supplement(
     )
 
 
+@versioned
 def dossier_ask_to_pay(
     *,
     dossier: Dossier,
@@ -1601,6 +1657,7 @@ def dossier_ask_to_pay(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_pay(
     *,
     dossier: Dossier,
@@ -1629,6 +1686,7 @@ def dossier_pay(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_apologise(
     *,
     dossier: Dossier,
@@ -1669,6 +1727,7 @@ def dossier_apologise(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_reassign(
     *,
     dossier: Dossier,
@@ -1704,6 +1763,7 @@ def dossier_reassign(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_stop(
     *,
     dossier: Dossier,
@@ -1728,6 +1788,7 @@ def dossier_stop(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_hand_over(
     *,
     dossier: Dossier,
@@ -1760,6 +1821,7 @@ def dossier_hand_over(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_withdraw(
     *,
     dossier: Dossier,
@@ -1793,6 +1855,7 @@ def _open_branches(dossier: Dossier) -> list[StepRun]:
     )
 
 
+@versioned
 def dossier_consult(
     *,
     dossier: Dossier,
@@ -1847,6 +1910,7 @@ def dossier_consult(
     return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
 
 
+@versioned
 def dossier_answer(
     *,
     dossier: Dossier,

@@ -23,7 +23,7 @@ from motcua.core.limits import posted_int
 from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.pdf import FormPurpose
 from motcua.documents.services import stored_file_create
-from motcua.dossiers import drafts, printing, selectors, services
+from motcua.dossiers import answers, drafts, printing, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import (
     AccessChannel,
@@ -202,16 +202,14 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     if dossier.state not in _ANSWERABLE:
         messages.info(request, _("Hồ sơ hiện không cần bổ sung."))
         return redirect("portal:my_dossier", code=dossier.code)
-    events = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq"))
-    asked = _requested(events)
+    request_ = answers.open_request(dossier=dossier)
+    asked = request_.event
     payload = asked.payload if asked is not None else {}
-    parts = list(payload.get("requested", []))
-    components = sorted({int(p["component"]) for p in parts if p.get("component")})
+    parts = request_.parts
+    components = request_.components
     cpv = dossier.configured_procedure_version
     schema = cpv.eform.schema if cpv.eform_id is not None and cpv.eform is not None else None
-    form_fix = schema is not None and (
-        any(p.get("reason_code") == "form_error" for p in parts) or not components
-    )
+    form_fix = schema is not None and request_.form_fix
     errors: dict[str, str] = {}
     form_errors: dict[str, list[str]] = {}
     data = dossier.form_data
@@ -247,13 +245,8 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             form_errors = eforms.validate(schema, new_data)
             data = new_data
         if not errors and not form_errors:
-            service = (
-                services.dossier_supplement
-                if dossier.state == State.SUPPLEMENTING
-                else services.dossier_complete
-            )
             try:
-                service(
+                answers.dossier_answer_request(
                     dossier=dossier,
                     actor=user,
                     expected_version=posted_int(
@@ -262,6 +255,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                     form_data=new_data,
                     note=request.POST.get("note", "").strip()[:1000],
                     attachments=attachments,
+                    request=request_,
                 )
             except DomainError as exc:
                 errors["general"] = exc.message

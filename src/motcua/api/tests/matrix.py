@@ -212,6 +212,15 @@ def _bo_act(w: World, case: str) -> Call:
     )
 
 
+def _revoke_token(w: World, case: str) -> Call:
+    """A fresh token of commune A's one-stop officer (``offA_token``), or
+    one that does not exist."""
+    token_id = 0
+    if case == "offA_token":
+        token_id = api_token_issue(user=w.personas.officer, name="thu hồi")[0].pk
+    return Call("POST", f"/can-bo/tai-khoan/ma-truy-cap/{token_id}/thu-hoi/", form={})
+
+
 def _procedure_uuid(w: World, case: str) -> uuid.UUID:
     return w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
 
@@ -270,9 +279,17 @@ BUILDERS: dict[str, Builder] = {
         "GET", f"/api/v1/dossiers/{w.code(c)}/events"
     ),
     "POST /api/v1/dossiers/{code}/actions/{action}": _act,
+    "GET /api/v1/dossiers/{code}/request": lambda w, c: Call(
+        "GET", f"/api/v1/dossiers/{w.code(c)}/request"
+    ),
     "POST /api/v1/files": _upload,
+    "GET /api/v1/files/{file_id}/thumbnail": lambda w, c: Call(
+        "GET", f"/api/v1/files/{_MISSING_UUID if c == 'missing' else w.image.public_id}/thumbnail"
+    ),
     # ------------------------------------------------------------ pages
     "GET admin:index": _get("/admin/"),
+    "GET backoffice:api_tokens": _get("/can-bo/tai-khoan/ma-truy-cap/"),
+    "POST backoffice:api_token_revoke": _revoke_token,
     "GET login": _get("/dang-nhap/"),
     "POST logout": lambda w, c: Call("POST", "/dang-xuat/", form={}),
     "GET backoffice:home": _get("/can-bo/"),

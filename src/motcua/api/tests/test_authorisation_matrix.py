@@ -52,6 +52,9 @@ GET /api/v1/dossiers/{code}                                missing              
 GET /api/v1/dossiers/{code}                                supplementing             401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/dossiers/{code}/events                         submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/dossiers/{code}/events                         missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/dossiers/{code}/request                        supplementing             401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/dossiers/{code}/request                        submitted                 401  404  404  404  404  404  404  404  404  404  404  404  404  404  # no open request
+GET /api/v1/dossiers/{code}/request                        missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/dossiers/{code}/actions/{action}              submitted:accept          401  403  404  200  403  403  403  404  404  404  404  403  403  404
 POST /api/v1/dossiers/{code}/actions/{action}              submitted:refuse          401  403  404  400  403  403  403  404  404  404  404  403  403  404
 POST /api/v1/dossiers/{code}/actions/{action}              processing:forward        401  403  404  403  200  403  403  404  404  404  404  403  403  404
@@ -62,6 +65,8 @@ POST /api/v1/dossiers/{code}/actions/{action}              supplementing:supplem
 POST /api/v1/dossiers/{code}/actions/{action}              submitted:unknown         401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/dossiers/{code}/actions/{action}              missing:accept            401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/files                                         -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
+GET /api/v1/files/{file_id}/thumbnail                      -                         401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the uploader only
+GET /api/v1/files/{file_id}/thumbnail                      missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302  # Django's admin needs is_staff, which no role grants
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
@@ -69,6 +74,9 @@ GET backoffice:home                                        -                    
 GET backoffice:agency                                      -                         302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:unit_dossiers                               -                         302  404  404  404  404  200  404  404  404  404  404  200  404  404
 GET backoffice:queue                                       -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET backoffice:api_tokens                                  -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # officers only
+POST backoffice:api_token_revoke                           offA_token                302  404  404  302  404  404  404  404  404  404  404  404  404  404  # only its owner
+POST backoffice:api_token_revoke                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET backoffice:intake                                      -                         302  404  404  200  404  404  404  200  404  404  404  404  404  404
 GET backoffice:dossier                                     submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # finding: the applicant opens the back-office page of their own dossier
 GET backoffice:dossier                                     processing                302  200  404  200  200  200  200  404  404  404  404  200  200  404

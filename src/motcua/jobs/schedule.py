@@ -1,0 +1,28 @@
+"""The periodic jobs: the ONE place that lists what runs on a schedule and
+how often. Each entry names a django-tasks task by its dotted path (so this
+module imports no app); ``motcua run_scheduler`` enqueues it when due and
+``motcua db_worker`` runs it.
+
+To add a job: write the task (``@task()`` in the app's ``tasks.py``) and add
+a line here."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    every: datetime.timedelta
+
+
+SCHEDULE: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        name="sweep_orphan_files",
+        task="motcua.documents.tasks.sweep_orphan_files_task",
+        every=datetime.timedelta(days=1),
+    ),
+)
