@@ -73,12 +73,19 @@ def pick(request: HttpRequest) -> HttpResponse:
     procedures: list[ConfiguredProcedure] = []
     if agency is not None:
         found = agency_procedures(agency=agency)
-        for term in search_terms(pq):
-            found = found.filter(current_version__procedure_version__search_text__icontains=term)
+        if _PROCEDURE_CODE.match(pq):
+            # The procedure chosen on its page is carried through the unit picker.
+            found = found.filter(procedure__code=pq)
+        else:
+            for term in search_terms(pq):
+                found = found.filter(
+                    current_version__procedure_version__search_text__icontains=term
+                )
         procedures = list(found[:100])
     context = {
         "q": q,
         "pq": pq,
+        "carried": pq if _PROCEDURE_CODE.match(pq) else "",
         "agencies": list(agencies[:50]) if q or agency is None else [],
         "agency": agency,
         "procedures": procedures,

@@ -12,6 +12,7 @@ from motcua.accounts.services import (
     applicant_register_organisation,
 )
 from motcua.core.errors import DomainError
+from motcua.portal.common import safe_next
 from motcua.portal.forms import RegistrationForm
 
 
@@ -20,6 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def register(request: HttpRequest) -> HttpResponse:
+    """Create a citizen's or organisation's account and sign in; then go back
+    to where the person was (``next``: the draft they were filing)."""
+    next_url = safe_next(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -52,9 +56,9 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("identifier", exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("portal:account")
-    return render(request, "portal/register.html", {"form": form})
+            login(request, user, backend="motcua.accounts.backends.UsernameOrIdentifierBackend")
+            return redirect(next_url or "portal:account")
+    return render(request, "portal/register.html", {"form": form, "next": next_url})
 
 
 @login_required
