@@ -30,6 +30,7 @@ from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
 from motcua.portal.common import current_user, is_htmx, login_required_htmx, thumbnail_of
 from motcua.units.models import Agency
+from motcua.units.selectors import commune_choices
 
 STEP_SLUGS: dict[str, str] = {
     DraftStep.FORM: "to-khai",
@@ -202,11 +203,21 @@ def _render_step(
         "processing_days": cpv.processing_days,
     }
     if step == DraftStep.FORM:
+        errors = form_errors or {}
         context["schema"] = schema
         context["fields"] = (
-            eforms.render(schema, draft.form_data, form_errors or {}) if schema else ""
+            eforms.render(
+                schema,
+                draft.form_data,
+                errors,
+                prefilled=drafts.prefilled_paths(draft),
+                commune_name=eforms.commune_label,
+                picker_url=reverse("portal:communes"),
+            )
+            if schema
+            else ""
         )
-        context["error_count"] = sum(len(v) for v in (form_errors or {}).values())
+        context["error_summary"] = eforms.error_summary(schema, errors) if schema else []
     elif step == DraftStep.DOCUMENTS:
         context["components"] = _components_context(draft, attach_errors)
     elif step == DraftStep.DELIVERY:
@@ -264,10 +275,38 @@ def autosave(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
     result = drafts.draft_save_field(
         draft=the_draft, actor=current_user(request), post=request.POST
     )
+    chosen = [
+        (eforms.field_id(path), eforms.commune_label(str(value)))
+        for path, value in drafts.changed_values(the_draft, result.changed)
+        if path.endswith(".commune_code")
+    ]
     return render(
         request,
         "portal/_saved.html",
-        {"saved_at": timezone.localtime(result.saved_at), "errors": result.errors},
+        {
+            "saved_at": timezone.localtime(result.saved_at),
+            "error_count": sum(len(m) for m in result.errors.values()),
+            "slots": eforms.error_slots(result.changed, result.errors),
+            "chosen": chosen,
+        },
+    )
+
+
+def communes(request: HttpRequest) -> HttpResponse:
+    """htmx: the commune picker's choices for what was typed (current names
+    with or without diacritics, and pre-2025 names through the conversion
+    table). Reads ``q`` or the address input's own ``….commune_code``."""
+    query = request.GET.get("q", "")
+    for key in request.GET:
+        if key.endswith(".commune_code"):
+            query = request.GET.get(key, "")
+    query = query.strip()[:100]
+    choices = commune_choices(query=query, limit=8) if len(search_terms(query)) else []
+    digits = query.isdigit()
+    return render(
+        request,
+        "portal/_communes.html",
+        {"q": query, "choices": choices, "digits": digits},
     )
 
 

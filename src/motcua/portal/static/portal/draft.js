@@ -1,0 +1,50 @@
+// Filing a draft, progressively enhanced (htmx does the requests; this file
+// keeps the page honest without inline scripts, for the CSP):
+// - a lost connection says so where the citizen is looking;
+// - an instant check's message lands beside its field, and the field is
+//   marked invalid (aria-invalid, red border) until it is fixed;
+// - the commune picker: choosing a commune fills the address input.
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var source = event.detail && event.detail.elt;
+    var holder = source && source.closest("[data-offline-message]");
+    if (!holder) return;
+    var target = holder.querySelector(holder.getAttribute("data-offline-target")) ||
+      document.querySelector(holder.getAttribute("data-offline-target"));
+    if (target) target.textContent = holder.getAttribute("data-offline-message");
+  });
+
+  function markField(slot) {
+    if (!slot || !slot.id) return;
+    var invalid = slot.textContent.trim() !== "";
+    var inputs = document.querySelectorAll('[aria-describedby~="' + slot.id + '"]');
+    inputs.forEach(function (input) {
+      if (invalid) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      var field = input.closest(".field");
+      if (field) field.classList.toggle("has-error", invalid);
+    });
+  }
+
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.classList && target.classList.contains("error")) markField(target);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-commune-code]");
+    if (!button) return;
+    var field = button.closest(".field");
+    var input = field && field.querySelector("[data-commune-input]");
+    if (!input) return;
+    input.value = button.getAttribute("data-commune-code");
+    var chosen = document.getElementById(input.id + "-chosen");
+    if (chosen) chosen.textContent = "Đã chọn: " + button.getAttribute("data-commune-label");
+    var options = document.getElementById(input.id + "-options");
+    if (options) options.textContent = "";
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    input.focus();
+  });
+})();
