@@ -5,6 +5,7 @@ summary that links each message to its field."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Callable, Mapping
@@ -380,3 +381,51 @@ def error_slots(changed: list[str], errors: Errors) -> SafeString:
     return mark_safe(  # noqa: S308 - built with format_html
         "".join(error_slot(path, errors.get(path), oob=True) for path in changed)
     )
+
+
+# ---------------------------------------------------------------- read back
+
+
+def summary_rows(
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any],
+    *,
+    commune_name: CommuneName | None = None,
+    prefix: str = "",
+) -> list[tuple[str, str]]:
+    """(label, shown value) pairs of the e-form, for the review step and the
+    generated declaration: choices by their labels, Có/Không, dates as
+    dd/mm/yyyy, the commune by its name."""
+    names = commune_name or _no_lookup
+    rows: list[tuple[str, str]] = []
+    for name, sub in schema.get("properties", {}).items():
+        label = f"{prefix}{sub.get('title') or name}"
+        value = data.get(name)
+        kind = sub.get("type")
+        if kind == "object" and sub.get("format") == "vn-address":
+            value = value if isinstance(value, dict) else {}
+            code = str(value.get("commune_code") or "")
+            commune = (names(code) or code) if code else ""
+            rows.append(
+                (label, ", ".join(v for v in (str(value.get("street") or ""), commune) if v))
+            )
+        elif kind == "object":
+            inner = value if isinstance(value, dict) else {}
+            rows += summary_rows(sub, inner, commune_name=names, prefix=f"{label} — ")
+        elif kind == "array":
+            for i, item in enumerate(value or []):
+                rows += summary_rows(
+                    sub["items"], item, commune_name=names, prefix=f"{label} {i + 1} — "
+                )
+        elif kind == "boolean":
+            rows.append((label, _("Có") if value else _("Không")))
+        else:
+            text = "" if value is None else str(value)
+            for choice_value, choice_label in _choices(sub) or []:
+                if choice_value == text:
+                    text = choice_label
+            if sub.get("format") == "date" and text:
+                with contextlib.suppress(ValueError):
+                    text = datetime.date.fromisoformat(text).strftime("%d/%m/%Y")
+            rows.append((label, text))
+    return rows

@@ -79,6 +79,11 @@ def check_schema(schema: Any, path: str = "") -> list[str]:
     if kind == "object":
         if schema.get("format") == "vn-address":
             return []
+        if not isinstance(schema.get("fills", ""), str) or schema.get("prefill") not in (
+            None,
+            "applicant",
+        ):
+            errors.append(_("%(where)s: “fills” hoặc “prefill” không hợp lệ.") % {"where": where})
         props = schema.get("properties")
         if not isinstance(props, dict) or not props:
             return [_("%(where)s: nhóm phải có ít nhất một trường.") % {"where": where}]
@@ -456,6 +461,7 @@ from motcua.catalog.eform_render import (  # noqa: E402
     error_summary,
     field_id,
     render,
+    summary_rows,
 )
 
 __all__ = [
@@ -470,5 +476,6 @@ __all__ = [
     "field_id",
     "render",
     "resolve_communes",
+    "summary_rows",
     "validate",
 ]

@@ -104,6 +104,44 @@ def draft_components(draft: DossierDraft) -> list[DocumentComponent]:
     return list(DocumentComponent.objects.filter(version_id=cpv.procedure_version_id))
 
 
+def declaration_component(draft: DossierDraft) -> DocumentComponent | None:
+    """The document component the e-form fills (the declaration, "tờ
+    khai"): named by the schema's ``"fills"``, else the component whose name
+    is the schema's title. It is not asked for as an upload; the declaration
+    PDF generated from the e-form is attached in its place at submission."""
+    from motcua.core.text import fold
+
+    schema = eform_schema(draft)
+    if schema is None:
+        return None
+    target = fold(str(schema.get("fills") or schema.get("title") or ""))
+    if not target:
+        return None
+    for component in draft_components(draft):
+        if component.mode == DocumentMode.SUBMIT and fold(component.name) == target:
+            return component
+    return None
+
+
+def _declaration_pdf(draft: DossierDraft, actor: User, now: datetime.datetime) -> StoredFile:
+    from motcua.documents.pdf import DeclarationContext, render_declaration_pdf
+
+    schema = eform_schema(draft) or {}
+    cpv = draft.procedure.current_version
+    assert cpv is not None
+    pdf = render_declaration_pdf(
+        context=DeclarationContext(
+            title=str(schema.get("title") or cpv.procedure_version.name),
+            procedure=cpv.procedure_version.name,
+            agency=draft.procedure.agency.name,
+            applicant=draft.applicant.name,
+            rows=eforms.summary_rows(schema, draft.form_data, commune_name=eforms.commune_label),
+            filed_on=timezone.localtime(now).date(),
+        )
+    )
+    return stored_file_create(actor=actor, content=pdf, name="to-khai.pdf")
+
+
 @dataclass
 class AttachedFile:
     component_id: int
@@ -429,6 +467,12 @@ def draft_attach(
     the component had."""
     _require_open(draft, actor)
     component = _component(draft, component_id)
+    declaration = declaration_component(draft)
+    if declaration is not None and declaration.pk == component.pk:
+        raise DomainError(
+            _("Tờ khai được điền trực tuyến ở bước 1; không cần tải tệp lên."),
+            code="component_filled_by_form",
+        )
     if reused is not None:
         if reused.owner_id != draft.applicant_id:
             raise _not_found()
@@ -499,6 +543,16 @@ def draft_submit(
         )
         for item in files.values()
     ]
+    declaration = declaration_component(draft)
+    if declaration is not None and declaration.pk not in files:
+        if draft_check_form(draft=draft):
+            raise DomainError(
+                _("Tờ khai còn thiếu hoặc sai; hãy sửa tờ khai trước khi nộp."),
+                code="form_invalid",
+            )
+        attachments.append(
+            Attachment(file=_declaration_pdf(draft, actor, _now(now)), component_id=declaration.pk)
+        )
     with transaction.atomic():
         dossier = services.dossier_submit(
             actor=actor,

@@ -122,40 +122,12 @@ def _step_url(draft: DossierDraft, step: str) -> str:
     return f"{base}?buoc={STEP_SLUGS[step]}"
 
 
-def _summary(
-    schema: dict[str, Any], data: dict[str, Any], prefix: str = ""
-) -> list[tuple[str, str]]:
-    """(label, shown value) pairs of the e-form for the review step."""
-    rows: list[tuple[str, str]] = []
-    for name, sub in schema.get("properties", {}).items():
-        label = f"{prefix}{sub.get('title') or name}"
-        value = data.get(name)
-        kind = sub.get("type")
-        if kind == "object" and sub.get("format") == "vn-address":
-            value = value if isinstance(value, dict) else {}
-            text = ", ".join(str(v) for v in (value.get("street"), value.get("commune_code")) if v)
-            rows.append((label, text))
-        elif kind == "object":
-            rows += _summary(sub, value if isinstance(value, dict) else {}, f"{label} — ")
-        elif kind == "array":
-            for i, item in enumerate(value or []):
-                rows += _summary(sub["items"], item, f"{label} {i + 1} — ")
-        elif kind == "boolean":
-            rows.append((label, _("Có") if value else _("Không")))
-        else:
-            text = "" if value is None else str(value)
-            for choice in sub.get("oneOf") or []:
-                if str(choice.get("const")) == text:
-                    text = str(choice.get("title", text))
-            rows.append((label, text))
-    return rows
-
-
 def _components_context(
     draft: DossierDraft, errors: dict[int, str] | None = None
 ) -> list[dict[str, Any]]:
     files = drafts.draft_files(draft)
     store = drafts.reusable_documents(draft=draft, today=timezone.localdate())
+    declaration = drafts.declaration_component(draft)
     out = []
     for component in sorted(drafts.draft_components(draft), key=lambda c: c.position):
         attached = files.get(component.pk)
@@ -163,6 +135,7 @@ def _components_context(
             {
                 "component": component,
                 "submit": component.mode == DocumentMode.SUBMIT,
+                "by_form": declaration is not None and component.pk == declaration.pk,
                 "attached": attached,
                 "thumbnail": thumbnail_of(attached.file) if attached else "",
                 "error": (errors or {}).get(component.pk, ""),
@@ -225,7 +198,11 @@ def _render_step(
             (value, label, DELIVERY_HELP[Delivery(value)]) for value, label in Delivery.choices
         ]
     else:
-        context["summary"] = _summary(schema, draft.form_data) if schema else []
+        context["summary"] = (
+            eforms.summary_rows(schema, draft.form_data, commune_name=eforms.commune_label)
+            if schema
+            else []
+        )
         context["components"] = _components_context(draft)
         context["delivery_label"] = Delivery(draft.result_delivery).label
         context["form_errors"] = drafts.draft_check_form(draft=draft)
@@ -301,12 +278,12 @@ def communes(request: HttpRequest) -> HttpResponse:
         if key.endswith(".commune_code"):
             query = request.GET.get(key, "")
     query = query.strip()[:100]
-    choices = commune_choices(query=query, limit=8) if len(search_terms(query)) else []
-    digits = query.isdigit()
+    words = any(ch.isalpha() for ch in query)
+    choices = commune_choices(query=query, limit=8) if words else []
     return render(
         request,
         "portal/_communes.html",
-        {"q": query, "choices": choices, "digits": digits},
+        {"q": query, "choices": choices, "words": words, "digits": query.isdigit()},
     )
 
 
