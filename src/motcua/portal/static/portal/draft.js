@@ -28,9 +28,10 @@
     });
   }
 
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
-    var target = event.detail && event.detail.target;
-    if (target && target.classList && target.classList.contains("error")) markField(target);
+  // After an autosave the slots of the changed fields were swapped out of
+  // band; bring every field's marking in line with its slot.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll('p.error[id$="-error"]').forEach(markField);
   });
 
   document.addEventListener("click", function (event) {
