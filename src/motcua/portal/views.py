@@ -1,19 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from motcua.accounts.models import ApplicantKind, User
+from motcua.accounts.models import Applicant, ApplicantKind, User
 from motcua.accounts.services import (
     applicant_register_citizen,
     applicant_register_organisation,
+    applicant_update_contact,
 )
 from motcua.core.errors import DomainError
 from motcua.portal.common import safe_next
-from motcua.portal.forms import RegistrationForm
+from motcua.portal.forms import ContactForm, RegistrationForm
+from motcua.units.selectors import CommuneChoice
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,7 +67,40 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/account.html")
+    """The account, and the contact details the e-forms are prefilled with."""
+    user = request.user
+    assert isinstance(user, User)
+    applicant = Applicant.objects.select_related("address_unit").filter(user=user).first()
+    if applicant is None:
+        return render(request, "portal/account.html", {"form": None})
+    initial = {
+        "phone": applicant.phone,
+        "email": applicant.email or user.email,
+        "address": applicant.address,
+        "commune": applicant.address_unit.code if applicant.address_unit else "",
+    }
+    form = ContactForm(request.POST or None, initial=initial, picker_url=reverse("portal:communes"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        applicant_update_contact(
+            actor=user,
+            applicant=applicant,
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            address_unit=data["commune"],
+        )
+        messages.success(request, "Đã lưu thông tin liên hệ.")
+        return redirect("portal:account")
+    chosen = applicant.address_unit
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "form": form,
+            "chosen": CommuneChoice(unit=chosen).label if chosen else "",
+        },
+    )
 
 
 @login_required

@@ -153,3 +153,5 @@ def test_password_recovery_by_email(page, axe, personas, smtp_sandbox):
     page.get_by_role("link", name="Đăng nhập").last.click()
     _login(page, password="Cau-Rach-Mieu-2026")
     page.wait_for_url("**/tai-khoan/")
+    assert page.get_by_role("heading", name="Thông tin liên hệ").is_visible()
+    assert axe(page) == []

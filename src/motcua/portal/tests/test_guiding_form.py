@@ -430,3 +430,75 @@ def test_the_generated_declaration_pdf_is_attached_at_submission(
     content = document.file.file.open("rb").read()
     assert content.startswith(b"%PDF")
     assert document.file.name == "to-khai.pdf"
+
+
+# ------------------------------------------------- contact details of the account
+
+
+@pytest.mark.django_db
+def test_contact_details_on_the_account_feed_the_prefill(
+    client, personas, portal_procedure, former_commune
+):
+    _login(client)
+    page = client.get("/tai-khoan/").content.decode()
+    assert "Thông tin liên hệ" in page and 'hx-get="/xa-phuong/"' in page
+    resp = client.post(
+        "/tai-khoan/",
+        {
+            "phone": "0912345678",
+            "email": "an@example.vn",
+            "address": "Ấp Mỹ Hòa",
+            "commune": "my thanh an",  # the pre-2025 name, resolved to its successor
+        },
+    )
+    assert resp.status_code == 302
+    applicant = Applicant.objects.get(user=personas.citizen)
+    assert applicant.address_unit == personas.place.commune_a
+    assert applicant.email == "an@example.vn"
+    personas.citizen.refresh_from_db()
+    assert personas.citizen.email == "an@example.vn"  # where password recovery writes
+    assert "Đã chọn: Xã Đông Hòa, Tỉnh Thử Nghiệm" in client.get("/tai-khoan/").content.decode()
+    _use_schema(portal_procedure, REQUESTER)
+    draft = drafts.draft_start(user=personas.citizen, procedure=portal_procedure)
+    assert draft.form_data["nguoi_yeu_cau"]["noi_cu_tru"] == {
+        "commune_code": "99001",
+        "street": "Ấp Mỹ Hòa",
+    }
+
+
+@pytest.mark.django_db
+def test_an_unknown_commune_on_the_account_is_explained(client, personas):
+    _login(client)
+    resp = client.post("/tai-khoan/", {"commune": "Không Có Xã Này", "email": ""})
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert "Có lỗi cần sửa" in body and 'href="#id_commune"' in body
+    assert "Không tìm được đúng một xã, phường tên “Không Có Xã Này”" in body
+    assert Applicant.objects.get(user=personas.citizen).address_unit is None
+
+
+@pytest.mark.django_db
+def test_contact_update_only_by_the_applicant_themself(personas):
+    from motcua.accounts.services import applicant_update_contact
+    from motcua.core.errors import NotFound
+
+    applicant = Applicant.objects.get(user=personas.citizen)
+    with pytest.raises(NotFound):
+        applicant_update_contact(
+            actor=personas.officer,
+            applicant=applicant,
+            phone="",
+            email="",
+            address="",
+            address_unit=None,
+        )
+    with pytest.raises(DomainError) as wrong:
+        applicant_update_contact(
+            actor=personas.citizen,
+            applicant=applicant,
+            phone="",
+            email="",
+            address="",
+            address_unit=personas.place.province,
+        )
+    assert wrong.value.code == "commune_invalid"

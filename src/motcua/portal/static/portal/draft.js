@@ -37,8 +37,8 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-commune-code]");
     if (!button) return;
-    var field = button.closest(".field");
-    var input = field && field.querySelector("[data-commune-input]");
+    var list = button.closest(".commune-options");
+    var input = list && document.getElementById(list.id.replace(/-options$/, ""));
     if (!input) return;
     input.value = button.getAttribute("data-commune-code");
     var chosen = document.getElementById(input.id + "-chosen");
