@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 from collections.abc import Iterator
@@ -16,25 +17,41 @@ from motcua.integrations.smtp.sandbox import SmtpSandbox
 PORTS = range(18600, 18700)
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+def free_ports(count: int) -> list[int]:
+    """``count`` different ports of :data:`PORTS` that are free now (held
+    together while probing, so they differ)."""
+    held: list[socket.socket] = []
+    try:
+        for port in PORTS:
+            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
+                probe.close()
                 continue
-            return port
+            held.append(probe)
+            if len(held) == count:
+                return [s.getsockname()[1] for s in held]
+    finally:
+        for probe in held:
+            probe.close()
     raise RuntimeError("no free port in 18600–18699")
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
 
 
 def _started() -> SmtpSandbox:
     for _attempt in range(5):
-        sandbox = SmtpSandbox(port=free_port())
+        smtp_port, http_port = free_ports(2)
+        sandbox = SmtpSandbox(port=smtp_port)
         try:
             sandbox.start()
-            sandbox.serve_http(free_port())
+            sandbox.serve_http(http_port)
         except (OSError, RuntimeError):
-            sandbox.stop()
+            with contextlib.suppress(Exception):
+                sandbox.stop()
             continue  # another worker took the port between probe and bind
         return sandbox
     raise RuntimeError("could not start the SMTP sandbox")

@@ -502,3 +502,24 @@ def test_contact_update_only_by_the_applicant_themself(personas):
             address_unit=personas.place.province,
         )
     assert wrong.value.code == "commune_invalid"
+
+
+@pytest.mark.django_db
+def test_supplementation_errors_are_summarised_and_linked(client, personas, portal_procedure):
+    from motcua.portal.tests.helpers import accepted_and_asked
+
+    photo = components(portal_procedure)[1]
+    dossier = accepted_and_asked(
+        filed(personas.citizen, portal_procedure),
+        personas.officer,
+        component=photo,
+        text="Ảnh mờ",
+    )
+    _login(client)
+    resp = client.post(f"/ho-so-cua-toi/{dossier.code}/bo-sung/", {"version": dossier.version})
+    body = resp.content.decode()
+    assert resp.status_code == 422
+    assert "Có lỗi cần sửa" in body
+    assert f'<a href="#tep-{photo.pk}">Vui lòng tải lên giấy tờ được yêu cầu.</a>' in body
+    assert f'aria-describedby="loi-{photo.pk}" aria-invalid="true"' in body
+    assert f'id="loi-{photo.pk}"' in body

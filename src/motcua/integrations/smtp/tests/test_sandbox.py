@@ -44,3 +44,38 @@ def test_folder_keeps_eml_files(tmp_path: object) -> None:
             client.sendmail("a@x.vn", ["b@x.vn"], b"Subject: hi\r\n\r\nbody\r\n")
         assert len(sandbox.store.messages()) == 1
     assert [p.name for p in folder.iterdir()] == ["00001.eml"]
+
+
+def test_the_command_runs_a_sandbox_until_stopped(tmp_path: object) -> None:
+    """``motcua smtp_sandbox --port N --http-port M`` in its own process."""
+    import os
+    import signal
+    import smtplib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from motcua.integrations.smtp.testing import free_ports
+
+    port, http_port = free_ports(2)
+    folder = Path(str(tmp_path)) / "thu"
+    child = subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "motcua", "smtp_sandbox", "--port", str(port),
+         "--http-port", str(http_port), "--folder", str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None
+        assert "đang nhận thư" in child.stdout.readline()
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            client.sendmail("a@x.vn", ["b@x.vn"], b"Subject: lenh\r\n\r\nthan thu\r\n")
+        url = f"http://127.0.0.1:{http_port}/messages"
+        with urllib.request.urlopen(url) as response:
+            payload = json.loads(response.read())
+        assert [m["subject"] for m in payload["messages"]] == ["lenh"]
+        assert len(list(folder.iterdir())) == 1
+    finally:
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=30) == 0
