@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
@@ -134,3 +134,13 @@ class ContactForm(forms.Form):
                 "và chọn trong danh sách."
             )
         return found[0].unit
+
+
+class RecoveryForm(PasswordResetForm):
+    """Password recovery: the address given at registration."""
+
+    email = forms.EmailField(
+        label="Thư điện tử đã khai khi đăng ký",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -6,6 +6,8 @@ sandbox in ``motcua.integrations.smtp`` for tests and the demo)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from motcua.portal.forms import RecoveryForm
+
 urlpatterns = [
     path(
         "",
@@ -13,6 +15,7 @@ urlpatterns = [
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
             success_url=reverse_lazy("password_reset_done"),
+            form_class=RecoveryForm,
         ),
         name="password_reset",
     ),

@@ -15,7 +15,7 @@ from motcua.accounts.models import User
 from motcua.core.testing import PASSWORD
 from motcua.dossiers.models import DossierDraft
 from motcua.integrations.smtp.testing import link_in
-from motcua.portal.tests.test_guiding_form import REQUESTER
+from motcua.portal.tests.test_guiding_form import REQUESTER, _use_schema
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +26,13 @@ def _login(page: Any, login: str = "086190000123", password: str = PASSWORD) -> 
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def _use_schema(procedure: Any, schema: dict[str, Any]) -> None:
-    cpv = procedure.current_version
-    cpv.eform.schema = schema
-    cpv.eform.save(update_fields=["schema"])
+def _open_draft(page: Any, procedure: Any, schema: dict[str, Any] | None = None) -> None:
+    """Sign in from the draft's login prompt and land on its first step."""
+    if schema is not None:
+        _use_schema(procedure, schema)
+    page.goto(f"/nop-ho-so/{procedure.public_id}/")
+    _login(page)
+    page.wait_for_url(f"**/nop-ho-so/{procedure.public_id}/")
 
 
 def test_the_axe_gate_fails_on_a_broken_aria_reference(page, axe):
@@ -68,9 +71,7 @@ def test_registration_mid_filing_returns_to_the_draft(page, axe, personas, porta
 
 
 def test_error_summary_links_focus_the_field(page, axe, personas, portal_procedure):
-    page.goto(f"/nop-ho-so/{portal_procedure.public_id}/")
-    _login(page)
-    page.wait_for_url(f"**/nop-ho-so/{portal_procedure.public_id}/")
+    _open_draft(page, portal_procedure)
     assert page.locator("#f-ho_ten-prefill").is_visible()
     page.get_by_role("button", name="Tiếp tục").click()
     summary = page.locator("[data-error-summary]")
@@ -85,10 +86,7 @@ def test_error_summary_links_focus_the_field(page, axe, personas, portal_procedu
 
 
 def test_instant_id_check_stays_beside_the_field_until_fixed(page, axe, personas, portal_procedure):
-    _use_schema(portal_procedure, REQUESTER)
-    page.goto(f"/nop-ho-so/{portal_procedure.public_id}/")
-    _login(page)
-    page.wait_for_url(f"**/nop-ho-so/{portal_procedure.public_id}/")
+    _open_draft(page, portal_procedure, REQUESTER)
     field = page.locator("#f-me-so_dinh_danh")
     field.fill("12345")
     field.press("Tab")
@@ -113,10 +111,7 @@ def test_instant_id_check_stays_beside_the_field_until_fixed(page, axe, personas
 
 
 def test_commune_picker(page, axe, personas, portal_procedure):
-    _use_schema(portal_procedure, REQUESTER)
-    page.goto(f"/nop-ho-so/{portal_procedure.public_id}/")
-    _login(page)
-    page.wait_for_url(f"**/nop-ho-so/{portal_procedure.public_id}/")
+    _open_draft(page, portal_procedure, REQUESTER)
     commune = page.get_by_label("Xã, phường, đặc khu")
     commune.press_sequentially("tay son")
     choice = page.get_by_role("button", name="Phường Tây Sơn, Tỉnh Thử Nghiệm")
@@ -137,7 +132,7 @@ def test_password_recovery_by_email(page, axe, personas, smtp_sandbox):
     page.goto("/dang-nhap/")
     page.get_by_role("link", name="Quên mật khẩu?").click()
     assert axe(page) == []
-    page.get_by_label("Email").fill("an@example.vn")
+    page.get_by_label("Thư điện tử đã khai khi đăng ký").fill("an@example.vn")
     page.get_by_role("button", name="Gửi đường dẫn đặt lại mật khẩu").click()
     page.get_by_role("heading", name="Hãy kiểm tra thư điện tử").wait_for()
     assert axe(page) == []

@@ -297,23 +297,21 @@ def test_the_prefilled_note_is_shown_and_goes_once_changed(client, personas, por
 @pytest.fixture
 def former_commune(personas: Any) -> AdministrativeUnit:
     """A pre-2025 commune merged into commune A."""
-    old_province = AdministrativeUnit.objects.create(
-        generation=Generation.LEGACY,
-        level=Level.PROVINCE,
-        code="98",
-        name="Tỉnh Cũ",
-        division_type="tỉnh",
-        codename="cu",
-    )
-    old = AdministrativeUnit.objects.create(
-        generation=Generation.LEGACY,
-        level=Level.COMMUNE,
-        code="98001",
-        name="Xã Mỹ Thạnh An",
-        division_type="xã",
-        codename="my_thanh_an",
-        parent=old_province,
-        province=old_province,
+
+    def legacy(level: str, code: str, name: str, **more: Any) -> AdministrativeUnit:
+        return AdministrativeUnit.objects.create(
+            generation=Generation.LEGACY,
+            level=level,
+            code=code,
+            name=name,
+            division_type=name.split(" ")[0].lower(),
+            codename=f"u{code}",
+            **more,
+        )
+
+    old_province = legacy(Level.PROVINCE, "98", "Tỉnh Cũ")
+    old = legacy(
+        Level.COMMUNE, "98001", "Xã Mỹ Thạnh An", parent=old_province, province=old_province
     )
     UnitSuccession.objects.create(old=old, new=personas.place.commune_a)
     return old

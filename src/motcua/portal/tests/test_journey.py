@@ -14,18 +14,11 @@ from motcua.core.testing import PASSWORD
 from motcua.dossiers.tests.factories import make_procedure
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.integrations.smtp.testing import link_in
+from motcua.portal.tests.test_registration import GOOD
 
 pytestmark = pytest.mark.django_db
 
-NEW_CITIZEN = {
-    "kind": "citizen",
-    "name": "Nguyễn Thị Hoa",
-    "identifier": "086195001122",
-    "phone": "0912345678",
-    "email": "hoa@example.vn",
-    "password": "Song-Tien-2026",
-    "password2": "Song-Tien-2026",
-}
+NEW_CITIZEN = {**GOOD, "email": "hoa@example.vn"}
 
 
 # ------------------------------------------------------------------ sign-in
