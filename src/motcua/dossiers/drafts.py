@@ -413,6 +413,15 @@ def draft_check_form(*, draft: DossierDraft) -> dict[str, list[str]]:
     return eforms.validate(schema, draft.form_data) if schema is not None else {}
 
 
+def typed_errors(draft: DossierDraft) -> dict[str, list[str]]:
+    """The problems of the fields the citizen has filled in (an untouched
+    required field is not an error yet)."""
+    flat = {path: value for path, value in _flatten(draft.form_data) if _blank(value) is not None}
+    return {
+        path: messages for path, messages in draft_check_form(draft=draft).items() if path in flat
+    }
+
+
 def draft_set_step(
     *, draft: DossierDraft, actor: User, step: str, now: datetime.datetime | None = None
 ) -> DossierDraft:

@@ -176,7 +176,9 @@ def _render_step(
         "processing_days": cpv.processing_days,
     }
     if step == DraftStep.FORM:
-        errors = form_errors or {}
+        # Refused "Tiếp tục": every problem, summarised. Otherwise the problems
+        # of what was already typed stay beside their fields (kept until fixed).
+        errors = form_errors if form_errors is not None else drafts.typed_errors(draft)
         context["schema"] = schema
         context["fields"] = (
             eforms.render(
@@ -190,7 +192,9 @@ def _render_step(
             if schema
             else ""
         )
-        context["error_summary"] = eforms.error_summary(schema, errors) if schema else []
+        context["error_summary"] = (
+            eforms.error_summary(schema, errors) if schema and form_errors else []
+        )
     elif step == DraftStep.DOCUMENTS:
         context["components"] = _components_context(draft, attach_errors)
     elif step == DraftStep.DELIVERY:

@@ -187,9 +187,12 @@ def test_instant_check_lands_beside_the_field_and_stays_until_fixed(
     ).content.decode()
     assert 'id="f-ho_ten-error"' not in other
     assert '<p class="error" id="f-ngay_sinh-error" hx-swap-oob="true"></p>' in other
-    # A full page load still shows it beside the field.
+    # A full page load still shows it beside the field (no summary: nothing was refused),
+    # and no message for the fields not filled in yet.
     page = client.get(f"/nop-ho-so/{portal_procedure.public_id}/").content.decode()
-    assert 'id="f-ho_ten-error"' in page
+    assert 'id="f-ho_ten-error"><span class="visually-hidden">Lỗi: </span>' in page
+    assert "Có lỗi cần sửa" not in page
+    assert '<p class="error" id="f-so_ban-error"></p>' in page
     fixed = client.post(
         url, {"ho_ten": "An", "ngay_sinh": "2000-01-01"}, HTTP_HX_REQUEST="true"
     ).content.decode()
