@@ -25,6 +25,10 @@ A property is one of
 * ``{"type": "array", "items": {"type": "object", ...}, "minItems"?, "maxItems"?}``
   (a repeating group)
 
+At the top, ``"fills": "<component name>"`` names the document component
+the e-form replaces (default: the one named like ``title``); a group marked
+``"prefill": "applicant"`` holds the applicant's own fields (prefilled).
+
 Error keys are paths: ``nguoi_yeu_cau.ho_ten``, ``con[0].ngay_sinh``. A
 required group left empty reports each of its required fields (errors sit on
 fields, where the citizen looks, not on the group).
