@@ -299,6 +299,6 @@ class DeclarationContext:
 
 def render_declaration_pdf(*, context: DeclarationContext) -> bytes:
     """The declaration as a PDF (A4)."""
-    html = render_to_string("documents/declaration.html", {"c": context})
+    html = render_to_string("documents/forms/declaration.html", {"c": context})
     pdf: bytes = _weasy_document(html).write_pdf()
     return pdf

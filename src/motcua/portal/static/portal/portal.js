@@ -1,21 +1,35 @@
-// Filing a draft, progressively enhanced (htmx does the requests; this file
-// keeps the page honest without inline scripts, for the CSP):
-// - a lost connection says so where the citizen is looking;
-// - an instant check's message lands beside its field, and the field is
-//   marked invalid (aria-invalid, red border) until it is fixed;
-// - the commune picker: choosing a commune fills the address input.
+// Portal behaviour that the Content-Security-Policy keeps out of the templates
+// (no inline scripts or handlers). SPDX-License-Identifier: AGPL-3.0-or-later
+//
+// A form with data-offline-message shows that message in its
+// data-offline-target (a selector, looked up inside the form first) when htmx
+// cannot reach the server (htmx:sendError): the citizen learns that nothing
+// was saved or uploaded.
+//
+// Instant checks: after an autosave the error slots of the changed fields
+// were swapped in out of band; each field's aria-invalid and red border are
+// brought in line with its slot (kept until the field is fixed).
+//
+// The commune picker: choosing a commune in the list htmx fetched fills the
+// address input with its code, says "Đã chọn: …" and saves.
+"use strict";
+document.addEventListener("htmx:sendError", function (event) {
+  var origin = event.target;
+  if (!(origin instanceof Element)) {
+    return;
+  }
+  var source = origin.closest("[data-offline-message]");
+  if (!source) {
+    return;
+  }
+  var selector = source.getAttribute("data-offline-target") || "";
+  var target = selector ? source.querySelector(selector) || document.querySelector(selector) : null;
+  if (target) {
+    target.textContent = source.getAttribute("data-offline-message");
+  }
+});
+
 (function () {
-  "use strict";
-
-  document.addEventListener("htmx:sendError", function (event) {
-    var source = event.detail && event.detail.elt;
-    var holder = source && source.closest("[data-offline-message]");
-    if (!holder) return;
-    var target = holder.querySelector(holder.getAttribute("data-offline-target")) ||
-      document.querySelector(holder.getAttribute("data-offline-target"));
-    if (target) target.textContent = holder.getAttribute("data-offline-message");
-  });
-
   function markField(slot) {
     if (!slot || !slot.id) return;
     var invalid = slot.textContent.trim() !== "";
