@@ -484,23 +484,17 @@ def test_contact_update_only_by_the_applicant_themself(personas):
     from motcua.core.errors import NotFound
 
     applicant = Applicant.objects.get(user=personas.citizen)
+    blank = {"phone": "", "email": "", "address": ""}
     with pytest.raises(NotFound):
         applicant_update_contact(
-            actor=personas.officer,
-            applicant=applicant,
-            phone="",
-            email="",
-            address="",
-            address_unit=None,
+            actor=personas.officer, applicant=applicant, address_unit=None, **blank
         )
     with pytest.raises(DomainError) as wrong:
         applicant_update_contact(
             actor=personas.citizen,
             applicant=applicant,
-            phone="",
-            email="",
-            address="",
             address_unit=personas.place.province,
+            **blank,
         )
     assert wrong.value.code == "commune_invalid"
 
