@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "motcua.backoffice",
     "motcua.api",
     "motcua.jobs",
+    "motcua.integrations.smtp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -138,9 +139,10 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: every authenticate(request=…) is counted and refused
 # during a lockout, whichever backend would have accepted the credentials.
+# Then the user name or the personal ID / tax code (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "motcua.core.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "motcua.accounts.backends.UsernameOrIdentifierBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -341,6 +343,26 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "motcua.core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "motcua.core.throttling.client_address"
 AXES_VERBOSE = False
+
+# ---------------------------------------------------------------- e-mail
+# Outgoing e-mail (password recovery): a real SMTP connection. For the demo
+# and the tests, run the local sandbox: `motcua smtp_sandbox --port 1025`.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1", "SMTP server that sends the site's e-mail.")
+EMAIL_PORT = env_int("EMAIL_PORT", 1025, "Port of the SMTP server (1025: the local sandbox).")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "", "User name on the SMTP server (empty: none).")
+EMAIL_HOST_PASSWORD = env_str(
+    "EMAIL_HOST_PASSWORD", "", "Password on the SMTP server (use EMAIL_HOST_PASSWORD_FILE)."
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False, "Use STARTTLS on the SMTP connection.")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False, "Use implicit TLS (port 465) instead.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, "Seconds to wait for the SMTP server.")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "khong-tra-loi@motcua.local", "Sender address of the site's e-mail."
+)
+PASSWORD_RESET_TIMEOUT = env_int(
+    "PASSWORD_RESET_TIMEOUT", 3 * 3600, "Seconds a password-reset link stays valid."
+)
 
 # ---------------------------------------------------------------- transport and headers
 SESSION_COOKIE_SECURE = env_bool(

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from motcua.api.api import api
+from motcua.portal.forms import LoginForm
 
 admin.site.site_header = "Quản trị Một Cửa"
 admin.site.site_title = "Quản trị Một Cửa"
@@ -11,8 +12,9 @@ admin.site.index_title = "Cấu hình hệ thống"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("quen-mat-khau/", include("motcua.portal.password_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),

@@ -29,7 +29,7 @@ from motcua.accounts.selectors import ROLE_MANAGERS, user_has_role
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.core.limits import nfc
-from motcua.units.models import Agency
+from motcua.units.models import AdministrativeUnit, Agency, Generation, Level
 
 
 def _check_manager(*, actor: User, agency: Agency) -> None:
@@ -255,3 +255,31 @@ def api_token_check(*, raw: str) -> ApiToken | None:
 def api_token_authenticate(*, raw: str) -> User | None:
     token = api_token_check(raw=raw)
     return token.user if token is not None else None
+
+
+def applicant_update_contact(
+    *,
+    actor: User,
+    applicant: Applicant,
+    phone: str,
+    email: str,
+    address: str,
+    address_unit: AdministrativeUnit | None,
+) -> Applicant:
+    """The applicant updates their own contact details (what the portal
+    prefills into their next e-forms). The account's e-mail follows, as it
+    is where password recovery writes to."""
+    if applicant.user_id is None or applicant.user_id != actor.pk:
+        raise NotFound("Không tìm thấy người nộp hồ sơ.", code="applicant_not_found")
+    if address_unit is not None and (
+        address_unit.level != Level.COMMUNE or address_unit.generation != Generation.CURRENT
+    ):
+        raise DomainError("Vui lòng chọn một xã, phường hiện hành.", code="commune_invalid")
+    with transaction.atomic():
+        applicant.phone = phone.strip()
+        applicant.email = email.strip()
+        applicant.address = address.strip()
+        applicant.address_unit = address_unit
+        applicant.save(update_fields=["phone", "email", "address", "address_unit"])
+        User.objects.filter(pk=actor.pk).update(phone=applicant.phone, email=applicant.email)
+    return applicant

@@ -9,19 +9,29 @@ Supported (anything else is rejected by :func:`check_schema`)::
 A property is one of
 
 * ``{"type": "string", "title", "description"?, "minLength"?, "maxLength"?}``
-* ``{"type": "string", "format": "date"}``  (ISO ``YYYY-MM-DD``)
+* ``{"type": "string", "format": "date"}``  (ISO ``YYYY-MM-DD``), with the
+  plausibility rules ``"notFuture": true`` (not after today) and
+  ``"minAge"`` / ``"maxAge"`` (whole years reached today, for birth dates);
+  the browser gets the same bounds as ``min`` / ``max``
 * ``{"type": "string", "format": "personal-id"}``  (12-digit personal ID)
 * ``{"type": "string", "oneOf": [{"const": "nam", "title": "Nam"}, ...]}``  (a choice;
   a plain ``"enum": ["A", "B"]`` also works, the values serving as labels)
 * ``{"type": "number" | "integer", "minimum"?, "maximum"?}``
 * ``{"type": "boolean"}``
 * ``{"type": "object", "format": "vn-address"}``: ``{"commune_code", "street"}``,
-  the commune code checked against the administrative units
+  the commune code checked against the administrative units (the portal
+  offers a commune picker over the plain code input)
 * ``{"type": "object", "properties", "required"}``  (a group)
 * ``{"type": "array", "items": {"type": "object", ...}, "minItems"?, "maxItems"?}``
   (a repeating group)
 
-Error keys are paths: ``nguoi_yeu_cau.ho_ten``, ``con[0].ngay_sinh``.
+At the top, ``"fills": "<component name>"`` names the document component
+the e-form replaces (default: the one named like ``title``); a group marked
+``"prefill": "applicant"`` holds the applicant's own fields (prefilled).
+
+Error keys are paths: ``nguoi_yeu_cau.ho_ten``, ``con[0].ngay_sinh``. A
+required group left empty reports each of its required fields (errors sit on
+fields, where the citizen looks, not on the group).
 """
 
 from __future__ import annotations
@@ -29,12 +39,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from motcua.accounts.validators import validate_personal_id
@@ -44,6 +53,13 @@ CommuneCheck = Callable[[str], bool]
 
 _SCALAR_TYPES = {"string", "number", "integer", "boolean"}
 _FORMATS = {"date", "personal-id"}
+_DATE_RULES = {"notFuture", "minAge", "maxAge"}
+
+
+@dataclass(frozen=True)
+class _Context:
+    communes: CommuneCheck
+    today: datetime.date
 
 
 def _commune_exists(code: str) -> bool:
@@ -67,6 +83,11 @@ def check_schema(schema: Any, path: str = "") -> list[str]:
     if kind == "object":
         if schema.get("format") == "vn-address":
             return []
+        if not isinstance(schema.get("fills", ""), str) or schema.get("prefill") not in (
+            None,
+            "applicant",
+        ):
+            errors.append(_("%(where)s: “fills” hoặc “prefill” không hợp lệ.") % {"where": where})
         props = schema.get("properties")
         if not isinstance(props, dict) or not props:
             return [_("%(where)s: nhóm phải có ít nhất một trường.") % {"where": where}]
@@ -96,6 +117,14 @@ def check_schema(schema: Any, path: str = "") -> list[str]:
                 _("%(where)s: định dạng “%(fmt)s” không được hỗ trợ.")
                 % {"where": where, "fmt": fmt}
             )
+        rules = _DATE_RULES & schema.keys()
+        if rules and fmt != "date":
+            errors.append(_("%(where)s: quy tắc ngày chỉ dùng cho trường ngày.") % {"where": where})
+        elif not isinstance(schema.get("notFuture", False), bool) or not all(
+            isinstance(schema.get(rule, 0), int) and schema.get(rule, 0) >= 0
+            for rule in ("minAge", "maxAge")
+        ):
+            errors.append(_("%(where)s: quy tắc ngày không hợp lệ.") % {"where": where})
         choices = schema.get("oneOf")
         enum = schema.get("enum")
         if (
@@ -127,12 +156,20 @@ def _choices(schema: Mapping[str, Any]) -> list[tuple[str, str]] | None:
 
 
 def validate(
-    schema: Mapping[str, Any], data: Any, *, commune_exists: CommuneCheck | None = None
+    schema: Mapping[str, Any],
+    data: Any,
+    *,
+    commune_exists: CommuneCheck | None = None,
+    today: datetime.date | None = None,
 ) -> Errors:
     """Validate ``data`` against ``schema``; return ``{path: [messages]}``
-    (empty when valid)."""
+    (empty when valid). ``today`` (default: the local date) is what the
+    date plausibility rules compare with."""
+    from django.utils import timezone
+
     errors: Errors = {}
-    _validate_object(schema, data, "", errors, commune_exists or _commune_exists)
+    ctx = _Context(commune_exists or _commune_exists, today or timezone.localdate())
+    _validate_object(schema, data, "", errors, ctx)
     return errors
 
 
@@ -145,7 +182,7 @@ def _empty(value: Any) -> bool:
 
 
 def _validate_object(
-    schema: Mapping[str, Any], data: Any, path: str, errors: Errors, communes: CommuneCheck
+    schema: Mapping[str, Any], data: Any, path: str, errors: Errors, ctx: _Context
 ) -> None:
     if not isinstance(data, dict):
         _add(errors, path, _("Dữ liệu không đúng dạng."))
@@ -154,6 +191,10 @@ def _validate_object(
     for name, sub in schema.get("properties", {}).items():
         sub_path = f"{path}.{name}" if path else name
         value = data.get(name)
+        if _empty(value) and name in required and sub.get("type") == "object":
+            # A required group left empty: say which of its fields are missing.
+            _validate_value(sub, {}, sub_path, errors, ctx)
+            continue
         if _empty(value):
             if name in required:
                 _add(
@@ -162,7 +203,7 @@ def _validate_object(
                     _("Vui lòng nhập %(label)s.") % {"label": _label(sub, name).lower()},
                 )
             continue
-        _validate_value(sub, value, sub_path, errors, communes)
+        _validate_value(sub, value, sub_path, errors, ctx)
 
 
 def _label(schema: Mapping[str, Any], name: str) -> str:
@@ -170,7 +211,7 @@ def _label(schema: Mapping[str, Any], name: str) -> str:
 
 
 def _validate_value(
-    schema: Mapping[str, Any], value: Any, path: str, errors: Errors, communes: CommuneCheck
+    schema: Mapping[str, Any], value: Any, path: str, errors: Errors, ctx: _Context
 ) -> None:
     kind = schema.get("type")
     label = _label(schema, path.rsplit(".", 1)[-1])
@@ -182,7 +223,17 @@ def _validate_value(
         street = str(value.get("street") or "").strip()
         if not code:
             _add(errors, f"{path}.commune_code", _("Vui lòng chọn xã, phường."))
-        elif not re.fullmatch(r"\d{5}", code) or not communes(code):
+        elif not re.fullmatch(r"\d{5}", code):
+            _add(
+                errors,
+                f"{path}.commune_code",
+                _(
+                    "Không tìm được đúng một xã, phường tên “%(name)s”. Hãy gõ rõ hơn "
+                    "và chọn trong danh sách."
+                )
+                % {"name": code},
+            )
+        elif not ctx.communes(code):
             _add(
                 errors,
                 f"{path}.commune_code",
@@ -194,7 +245,7 @@ def _validate_value(
             _add(errors, f"{path}.street", _("Địa chỉ chi tiết không quá 200 ký tự."))
         return
     if kind == "object":
-        _validate_object(schema, value, path, errors, communes)
+        _validate_object(schema, value, path, errors, ctx)
         return
     if kind == "array":
         if not isinstance(value, list):
@@ -208,7 +259,7 @@ def _validate_value(
                 errors, path, _("%(label)s có nhiều nhất %(n)d mục.") % {"label": label, "n": high}
             )
         for i, item in enumerate(value):
-            _validate_object(schema["items"], item, f"{path}[{i}]", errors, communes)
+            _validate_object(schema["items"], item, f"{path}[{i}]", errors, ctx)
         return
     if kind == "boolean":
         if not isinstance(value, bool):
@@ -234,13 +285,15 @@ def _validate_value(
     fmt = schema.get("format")
     if fmt == "date":
         try:
-            datetime.date.fromisoformat(text)
+            day = datetime.date.fromisoformat(text)
         except ValueError:
             _add(
                 errors,
                 path,
                 _("%(label)s không phải ngày hợp lệ (ngày/tháng/năm).") % {"label": label},
             )
+        else:
+            _check_date(schema, day, path, label, errors, ctx.today)
         return
     if fmt == "personal-id":
         try:
@@ -254,6 +307,60 @@ def _validate_value(
         _add(errors, path, _("%(label)s cần ít nhất %(n)d ký tự.") % {"label": label, "n": min_len})
     if isinstance(max_len, int) and len(text) > max_len:
         _add(errors, path, _("%(label)s không quá %(n)d ký tự.") % {"label": label, "n": max_len})
+
+
+def _years_between(born: datetime.date, today: datetime.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _years_before(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def date_bounds(
+    schema: Mapping[str, Any], today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The earliest and latest dates the plausibility rules allow (None:
+    unbounded) — the server's check and the browser's ``min``/``max``."""
+    latest: datetime.date | None = today if schema.get("notFuture") else None
+    earliest: datetime.date | None = None
+    if isinstance(schema.get("minAge"), int):
+        bound = _years_before(today, schema["minAge"])
+        latest = bound if latest is None else min(latest, bound)
+    if isinstance(schema.get("maxAge"), int):
+        earliest = _years_before(today, schema["maxAge"] + 1) + datetime.timedelta(days=1)
+    return earliest, latest
+
+
+def _check_date(
+    schema: Mapping[str, Any],
+    day: datetime.date,
+    path: str,
+    label: str,
+    errors: Errors,
+    today: datetime.date,
+) -> None:
+    shown = {"label": label, "today": today.strftime("%d/%m/%Y")}
+    if schema.get("notFuture") and day > today:
+        _add(errors, path, _("%(label)s không được sau hôm nay (%(today)s).") % shown)
+        return
+    age = _years_between(day, today)
+    low, high = schema.get("minAge"), schema.get("maxAge")
+    if isinstance(low, int) and age < low:
+        _add(
+            errors,
+            path,
+            _("%(label)s: người này phải đủ %(n)d tuổi.") % {**shown, "n": low},
+        )
+    if isinstance(high, int) and age > high:
+        _add(
+            errors,
+            path,
+            _("%(label)s: người này không quá %(n)d tuổi.") % {**shown, "n": high},
+        )
 
 
 def _validate_number(
@@ -276,6 +383,38 @@ def _validate_number(
 
 
 # --------------------------------------------------------- reading a POST body
+
+CommuneResolve = Callable[[str], str | None]
+
+
+def _resolve_commune(text: str) -> str | None:
+    from motcua.units.selectors import commune_choices
+
+    found = commune_choices(query=text, limit=2)
+    return found[0].unit.code if len(found) == 1 else None
+
+
+def resolve_communes(
+    schema: Mapping[str, Any], data: dict[str, Any], *, resolve: CommuneResolve | None = None
+) -> None:
+    """Where an address holds a commune *name* (typed without the picker, or
+    a pre-2025 name), put the code of the one current commune it names —
+    when exactly one matches; otherwise the text stays and validation asks
+    the citizen to choose."""
+    lookup = resolve or _resolve_commune
+    for name, sub in schema.get("properties", {}).items():
+        value = data.get(name)
+        if sub.get("type") == "object" and sub.get("format") == "vn-address":
+            if isinstance(value, dict):
+                text = str(value.get("commune_code") or "").strip()
+                if text and not re.fullmatch(r"\d{5}", text):
+                    value["commune_code"] = lookup(text) or text
+        elif sub.get("type") == "object" and isinstance(value, dict):
+            resolve_communes(sub, value, resolve=lookup)
+        elif sub.get("type") == "array" and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    resolve_communes(sub["items"], item, resolve=lookup)
 
 
 def data_from_post(schema: Mapping[str, Any], post: Mapping[str, Any]) -> dict[str, Any]:
@@ -315,168 +454,32 @@ def _read_object(schema: Mapping[str, Any], post: Mapping[str, Any], prefix: str
 
 
 # ------------------------------------------------------------------- rendering
+# The HTML of the fields and the error summary live in eform_render; they are
+# re-exported here, where the callers have always found them.
 
+from motcua.catalog.eform_render import (  # noqa: E402
+    PREFILL_NOTES,
+    commune_label,
+    error_slot,
+    error_slots,
+    error_summary,
+    field_id,
+    render,
+    summary_rows,
+)
 
-def _field_id(path: str) -> str:
-    return "f-" + re.sub(r"[^a-zA-Z0-9_-]", "-", path)
-
-
-def render(
-    schema: Mapping[str, Any], data: Mapping[str, Any] | None = None, errors: Errors | None = None
-) -> SafeString:
-    """Accessible HTML fields: every input has a label; help and errors are
-    tied to it with ``aria-describedby``; invalid fields carry
-    ``aria-invalid``; groups are ``fieldset``/``legend``."""
-    return _render_object(schema, data or {}, errors or {}, "")
-
-
-def _render_object(
-    schema: Mapping[str, Any], data: Mapping[str, Any], errors: Errors, prefix: str
-) -> SafeString:
-    required = set(schema.get("required", []))
-    parts = [
-        _render_field(
-            sub,
-            name,
-            data.get(name),
-            errors,
-            f"{prefix}.{name}" if prefix else name,
-            name in required,
-        )
-        for name, sub in schema.get("properties", {}).items()
-    ]
-    return mark_safe("".join(parts))  # noqa: S308 - parts are built with format_html
-
-
-def _described(path: str, schema: Mapping[str, Any], errors: Errors) -> tuple[str, SafeString]:
-    ids: list[str] = []
-    html = []
-    fid = _field_id(path)
-    if schema.get("description"):
-        ids.append(f"{fid}-help")
-        html.append(format_html('<p class="help" id="{}-help">{}</p>', fid, schema["description"]))
-    if errors.get(path):
-        ids.append(f"{fid}-error")
-        html.append(
-            format_html(
-                '<p class="error" id="{}-error">{}</p>',
-                fid,
-                format_html_join(" ", "{}", ((m,) for m in errors[path])),
-            )
-        )
-    return " ".join(ids), mark_safe("".join(html))  # noqa: S308
-
-
-def _input(
-    path: str, schema: Mapping[str, Any], value: Any, errors: Errors, required: bool
-) -> SafeString:
-    fid = _field_id(path)
-    described, help_html = _described(path, schema, errors)
-    attrs = format_html(
-        "{}{}{}",
-        format_html(' aria-describedby="{}"', described) if described else "",
-        mark_safe(' aria-invalid="true"') if errors.get(path) else "",
-        mark_safe(' required aria-required="true"') if required else "",
-    )
-    label = format_html(
-        '<label for="{}">{}{}</label>',
-        fid,
-        _label(schema, path),
-        mark_safe(' <span class="req" aria-hidden="true">*</span>') if required else "",
-    )
-    kind = schema.get("type")
-    text = "" if value is None else str(value)
-    choices = _choices(schema)
-    if choices is not None:
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, mark_safe(" selected") if option == text else "", title)
-                for option, title in choices
-            ),
-        )
-        control = format_html(
-            '<select id="{}" name="{}"{}><option value="">{}</option>{}</select>',
-            fid, path, attrs, _("— Chọn —"), options,
-        )  # fmt: skip
-    elif kind == "boolean":
-        control = format_html(
-            '<input type="checkbox" id="{}" name="{}"{}{}>',
-            fid, path, mark_safe(" checked") if value else "", attrs,
-        )  # fmt: skip
-        return format_html(
-            '<div class="field field-check">{} {}{}</div>', control, label, help_html
-        )
-    else:
-        input_type = "text"
-        extra = ""
-        if schema.get("format") == "date":
-            input_type = "date"
-        elif kind in ("number", "integer"):
-            input_type = "number"
-            extra = ' inputmode="decimal"' if kind == "number" else ' inputmode="numeric"'
-        elif schema.get("format") == "personal-id":
-            extra = ' inputmode="numeric" maxlength="12" autocomplete="off" pattern="[0-9]{12}"'
-        control = format_html(
-            '<input type="{}" id="{}" name="{}" value="{}"{}{}>',
-            input_type, fid, path, text, mark_safe(extra), attrs,  # noqa: S308
-        )  # fmt: skip
-    return format_html('<div class="field">{}{}{}</div>', label, help_html, control)
-
-
-def _render_field(
-    schema: Mapping[str, Any], name: str, value: Any, errors: Errors, path: str, required: bool
-) -> SafeString:
-    kind = schema.get("type")
-    if kind == "object" and schema.get("format") == "vn-address":
-        value = value if isinstance(value, dict) else {}
-        inner = _input(
-            f"{path}.commune_code",
-            {"type": "string", "title": _("Mã xã, phường (5 chữ số)")},
-            value.get("commune_code"),
-            errors,
-            required,
-        ) + _input(
-            f"{path}.street",
-            {"type": "string", "title": _("Số nhà, đường, thôn, ấp")},
-            value.get("street"),
-            errors,
-            required,
-        )
-        return format_html(
-            '<fieldset class="group"><legend>{}</legend>{}</fieldset>', _label(schema, name), inner
-        )
-    if kind == "object":
-        return format_html(
-            '<fieldset class="group"><legend>{}</legend>{}</fieldset>',
-            _label(schema, name),
-            _render_object(schema, value if isinstance(value, dict) else {}, errors, path),
-        )
-    if kind == "array":
-        rows = value if isinstance(value, list) and value else [{}]
-        min_items = schema.get("minItems")
-        while isinstance(min_items, int) and len(rows) < min_items:
-            rows.append({})
-        described, help_html = _described(path, schema, errors)
-        inner = format_html_join(
-            "",
-            '<fieldset class="group-item"><legend>{} {}</legend>{}</fieldset>',
-            (
-                (
-                    _label(schema, name),
-                    i + 1,
-                    _render_object(schema["items"], row, errors, f"{path}[{i}]"),
-                )
-                for i, row in enumerate(rows)
-            ),
-        )
-        return format_html(
-            '<fieldset class="group repeat" id="{}"{}><legend>{}</legend>{}{}</fieldset>',
-            _field_id(path),
-            format_html(' aria-describedby="{}"', described) if described else "",
-            _label(schema, name),
-            help_html,
-            inner,
-        )
-    return _input(path, schema, value, errors, required)
+__all__ = [
+    "PREFILL_NOTES",
+    "check_schema",
+    "commune_label",
+    "data_from_post",
+    "date_bounds",
+    "error_slot",
+    "error_slots",
+    "error_summary",
+    "field_id",
+    "render",
+    "resolve_communes",
+    "summary_rows",
+    "validate",
+]

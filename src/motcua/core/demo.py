@@ -182,6 +182,7 @@ def demo_accounts_text() -> str:
     for username, full_name, agency_id, roles in STAFF:
         labels = ", ".join(str(Role(r).label) for r in roles)
         lines.append(f"  {username:<22}{full_name} — {labels} ({agency_id})")
+    lines.append("  Người nộp hồ sơ đăng nhập bằng tên đăng nhập hoặc số in trong ngoặc:")
     for username, name, number, _kind in APPLICANTS:
         lines.append(f"  {username:<22}{name} — người nộp hồ sơ ({number})")
     return "\n".join(lines)

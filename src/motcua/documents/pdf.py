@@ -278,3 +278,27 @@ def render_form_pdf(*, form_set: str, form_no: str, context: FormContext) -> byt
     document = render_form_document(form_set=form_set, form_no=form_no, context=context)
     pdf: bytes = document.write_pdf()
     return pdf
+
+
+# --------------------------------------------------------------------------
+# The declaration filled online
+
+
+@dataclass(frozen=True)
+class DeclarationContext:
+    """An e-form as the citizen filled it: attached to the dossier in place
+    of the declaration the procedure lists, so it is never uploaded."""
+
+    title: str
+    procedure: str
+    agency: str
+    applicant: str
+    rows: Sequence[tuple[str, str]]
+    filed_on: datetime.date
+
+
+def render_declaration_pdf(*, context: DeclarationContext) -> bytes:
+    """The declaration as a PDF (A4)."""
+    html = render_to_string("documents/forms/declaration.html", {"c": context})
+    pdf: bytes = _weasy_document(html).write_pdf()
+    return pdf

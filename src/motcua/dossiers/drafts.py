@@ -56,7 +56,7 @@ def idempotency_key(draft: DossierDraft) -> str:
 
 def _drafts() -> QuerySet[DossierDraft]:
     return DossierDraft.objects.select_related(
-        "applicant",
+        "applicant__address_unit",
         "procedure__agency__province",
         "procedure__current_version__eform",
         "procedure__current_version__workflow",
@@ -103,6 +103,44 @@ def draft_components(draft: DossierDraft) -> list[DocumentComponent]:
     if cpv is None:
         return []
     return list(DocumentComponent.objects.filter(version_id=cpv.procedure_version_id))
+
+
+def declaration_component(draft: DossierDraft) -> DocumentComponent | None:
+    """The document component the e-form fills (the declaration, "tờ
+    khai"): named by the schema's ``"fills"``, else the component whose name
+    is the schema's title. It is not asked for as an upload; the declaration
+    PDF generated from the e-form is attached in its place at submission."""
+    from motcua.core.text import fold
+
+    schema = eform_schema(draft)
+    if schema is None:
+        return None
+    target = fold(str(schema.get("fills") or schema.get("title") or ""))
+    if not target:
+        return None
+    for component in draft_components(draft):
+        if component.mode == DocumentMode.SUBMIT and fold(component.name) == target:
+            return component
+    return None
+
+
+def _declaration_pdf(draft: DossierDraft, actor: User, now: datetime.datetime) -> StoredFile:
+    from motcua.documents.pdf import DeclarationContext, render_declaration_pdf
+
+    schema = eform_schema(draft) or {}
+    cpv = draft.procedure.current_version
+    assert cpv is not None
+    pdf = render_declaration_pdf(
+        context=DeclarationContext(
+            title=str(schema.get("title") or cpv.procedure_version.name),
+            procedure=cpv.procedure_version.name,
+            agency=draft.procedure.agency.name,
+            applicant=draft.applicant.name,
+            rows=eforms.summary_rows(schema, draft.form_data, commune_name=eforms.commune_label),
+            filed_on=timezone.localtime(now).date(),
+        )
+    )
+    return stored_file_create(actor=actor, content=pdf, name="to-khai.pdf")
 
 
 @dataclass
@@ -175,8 +213,8 @@ def draft_start(
     return draft_get_for_user(user=user, public_id=draft.public_id)
 
 
-#: Top-level e-form fields filled from the applicant's account (UX
-#: requirement 2: what the system already knows is not asked again).
+#: E-form fields filled from the applicant's account (UX requirement 2: what
+#: the system already knows is not asked again), by field name.
 _PREFILL_NAMES = {
     "ho_ten": "name",
     "ho_va_ten": "name",
@@ -186,25 +224,110 @@ _PREFILL_NAMES = {
     "email": "email",
     "thu_dien_tu": "email",
 }
+#: Groups that describe the person filing: their fields are prefilled like
+#: top-level ones. A schema can also mark a group ``"prefill": "applicant"``.
+_APPLICANT_GROUPS = {"nguoi_yeu_cau", "nguoi_nop", "nguoi_khai", "nguoi_de_nghi"}
+
+
+def _applicant_groups(schema: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    yield "", schema
+    for name, sub in schema.get("properties", {}).items():
+        is_group = sub.get("type") == "object" and sub.get("format") is None
+        if is_group and (sub.get("prefill") == "applicant" or name in _APPLICANT_GROUPS):
+            yield name, sub
+
+
+def _account_value(name: str, sub: Mapping[str, Any], applicant: Applicant) -> Any:
+    kind, fmt = sub.get("type"), sub.get("format")
+    if kind == "object" and fmt == "vn-address":
+        if applicant.address_unit_id is None and not applicant.address:
+            return None
+        unit = applicant.address_unit
+        return {"commune_code": unit.code if unit else "", "street": applicant.address}
+    if kind != "string" or sub.get("oneOf") or sub.get("enum"):
+        return None
+    if fmt == "personal-id":
+        return applicant.personal_id or None
+    if fmt is None and name in _PREFILL_NAMES:
+        return getattr(applicant, _PREFILL_NAMES[name]) or None
+    return None
+
+
+def _at(data: Mapping[str, Any], group: str, name: str) -> Any:
+    holder = data.get(group) if group else data
+    return holder.get(name) if isinstance(holder, dict) else None
+
+
+def prefill_sources(
+    schema: Mapping[str, Any], applicant: Applicant, *, earlier: Mapping[str, Any] | None = None
+) -> dict[str, tuple[Any, str]]:
+    """What the system already knows for the applicant's own fields (top
+    level and the applicant group): ``{path: (value, source)}`` with source
+    ``"account"`` (the personal ID, name, phone, e-mail, address of the
+    account) or ``"dossier"`` (the same field of ``earlier``, the form data
+    of the applicant's last dossier)."""
+    out: dict[str, tuple[Any, str]] = {}
+    for group, group_schema in _applicant_groups(schema):
+        for name, sub in group_schema.get("properties", {}).items():
+            path = f"{group}.{name}" if group else name
+            value = _account_value(name, sub, applicant)
+            if value:
+                out[path] = (value, "account")
+                continue
+            if earlier is None or (sub.get("type") == "object" and sub.get("format") is None):
+                continue
+            old = _at(earlier, group, name)
+            shape_ok = (
+                isinstance(old, dict) and bool(old.get("commune_code"))
+                if sub.get("format") == "vn-address"
+                else isinstance(old, str) and bool(old.strip())
+            )
+            if shape_ok and sub.get("type") in ("string", "object"):
+                out[path] = (old, "dossier")
+    return out
+
+
+def _earlier_form(applicant: Applicant) -> dict[str, Any] | None:
+    last = (
+        Dossier.objects.filter(applicant=applicant)
+        .exclude(form_data={})
+        .order_by("-id")
+        .values_list("form_data", flat=True)
+        .first()
+    )
+    return last if isinstance(last, dict) else None
 
 
 def prefill(schema: Mapping[str, Any], applicant: Applicant) -> dict[str, Any]:
-    """Starting values of a new draft from ``applicant``: the personal ID
-    for ``personal-id`` fields, and the name, phone and e-mail for the
-    fields named in :data:`_PREFILL_NAMES`. The citizen can still change them."""
+    """Starting values of a new draft: see :func:`prefill_sources`. The
+    citizen can still change them."""
     data: dict[str, Any] = {}
-    for name, sub in schema.get("properties", {}).items():
-        if sub.get("type") != "string" or sub.get("oneOf") or sub.get("enum"):
-            continue
-        if sub.get("format") == "personal-id":
-            value = applicant.personal_id or ""
-        elif sub.get("format") is None and name in _PREFILL_NAMES:
-            value = str(getattr(applicant, _PREFILL_NAMES[name]) or "")
-        else:
-            continue
-        if value:
-            data[name] = value
+    sources = prefill_sources(schema, applicant, earlier=_earlier_form(applicant))
+    for path, (value, _source) in sources.items():
+        group, _dot, name = path.rpartition(".")
+        holder = data.setdefault(group, {}) if group else data
+        holder[name] = value
     return data
+
+
+def prefilled_paths(draft: DossierDraft) -> dict[str, str]:
+    """The input paths of ``draft`` that still hold what was prefilled, with
+    their source (for the "from your account" note)."""
+    schema = eform_schema(draft)
+    if schema is None:
+        return {}
+    sources = prefill_sources(schema, draft.applicant, earlier=_earlier_form(draft.applicant))
+    out: dict[str, str] = {}
+    for path, (value, source) in sources.items():
+        group, _dot, name = path.rpartition(".")
+        current = _at(draft.form_data, group, name)
+        if isinstance(value, dict):
+            for key in ("commune_code", "street"):
+                if value.get(key) and isinstance(current, dict) and current.get(key) == value[key]:
+                    out[f"{path}.{key}"] = source
+        elif current == value:
+            out[path] = source
+    return out
 
 
 def _require_open(draft: DossierDraft, actor: User) -> None:
@@ -256,6 +379,7 @@ def draft_save_field(
     if schema is None:
         return FieldSave(saved_at=draft.updated_at, changed=[])
     data = clean_form_data(eforms.data_from_post(schema, post), with_eform=True)
+    eforms.resolve_communes(schema, data)
     before = dict(_flatten(draft.form_data))
     after = dict(_flatten(data))
     changed = sorted(
@@ -278,10 +402,25 @@ def draft_save_field(
     return FieldSave(saved_at=draft.updated_at, changed=changed, errors=errors)
 
 
+def changed_values(draft: DossierDraft, changed: list[str]) -> list[tuple[str, Any]]:
+    """The saved values of the input paths ``changed``."""
+    flat = dict(_flatten(draft.form_data))
+    return [(path, flat.get(path)) for path in changed]
+
+
 def draft_check_form(*, draft: DossierDraft) -> dict[str, list[str]]:
     """Every problem of the saved e-form (empty when it can be submitted)."""
     schema = eform_schema(draft)
     return eforms.validate(schema, draft.form_data) if schema is not None else {}
+
+
+def typed_errors(draft: DossierDraft) -> dict[str, list[str]]:
+    """The problems of the fields the citizen has filled in (an untouched
+    required field is not an error yet)."""
+    flat = {path: value for path, value in _flatten(draft.form_data) if _blank(value) is not None}
+    return {
+        path: messages for path, messages in draft_check_form(draft=draft).items() if path in flat
+    }
 
 
 def draft_set_step(
@@ -338,6 +477,12 @@ def draft_attach(
     the component had."""
     _require_open(draft, actor)
     component = _component(draft, component_id)
+    declaration = declaration_component(draft)
+    if declaration is not None and declaration.pk == component.pk:
+        raise DomainError(
+            _("Tờ khai được điền trực tuyến ở bước 1; không cần tải tệp lên."),
+            code="component_filled_by_form",
+        )
     if reused is not None:
         if reused.owner_id != draft.applicant_id:
             raise _not_found()
@@ -408,6 +553,16 @@ def draft_submit(
         )
         for item in files.values()
     ]
+    declaration = declaration_component(draft)
+    if declaration is not None and declaration.pk not in files:
+        if draft_check_form(draft=draft):
+            raise DomainError(
+                _("Tờ khai còn thiếu hoặc sai; hãy sửa tờ khai trước khi nộp."),
+                code="form_invalid",
+            )
+        attachments.append(
+            Attachment(file=_declaration_pdf(draft, actor, _now(now)), component_id=declaration.pk)
+        )
     with transaction.atomic():
         dossier = services.dossier_submit(
             actor=actor,

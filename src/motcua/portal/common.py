@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
@@ -20,6 +21,16 @@ def current_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise Http404
     return user
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The ``next`` address of the request (POST first, then GET) when it is
+    safe to go to: on this site, same scheme; "" otherwise."""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else ""
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from motcua.accounts.models import ApplicantKind, User
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
+from motcua.units.models import AdministrativeUnit
 
 LOGIN_KEY_RULES = (
     "Mật khẩu có ít nhất 8 ký tự, không chỉ gồm chữ số, "
@@ -62,3 +64,83 @@ class RegistrationForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Sign-in with the personal ID, tax code or user name (the backend
+    accepts each); messages in plain Vietnamese."""
+
+    error_messages = {
+        "invalid_login": (
+            "Số định danh, tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu "
+            "phân biệt chữ hoa, chữ thường."
+        ),
+        "inactive": "Tài khoản này đang bị khóa. Hãy liên hệ bộ phận một cửa.",
+    }
+
+
+class ContactForm(forms.Form):
+    """The applicant's contact details, prefilled into their e-forms. The
+    commune is typed by name (or chosen with the picker, which puts its
+    code) and resolved to one current commune."""
+
+    phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
+    email = forms.EmailField(
+        label="Thư điện tử",
+        required=False,
+        help_text="Dùng để nhận thông báo và lấy lại mật khẩu khi quên.",
+    )
+    address = forms.CharField(label="Số nhà, đường, thôn, ấp", max_length=300, required=False)
+    commune = forms.CharField(
+        label="Xã, phường, đặc khu",
+        max_length=120,
+        required=False,
+        help_text=(
+            "Gõ tên xã, phường (có dấu hoặc không; tên trước năm 2025 cũng được) "
+            "rồi chọn trong danh sách, hoặc gõ mã 5 chữ số."
+        ),
+    )
+
+    def __init__(self, *args: Any, picker_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if picker_url:
+            self.fields["commune"].widget.attrs.update(
+                {
+                    "autocomplete": "off",
+                    "data-commune-input": "",
+                    "hx-get": picker_url,
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#id_commune-options",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+
+    def clean_commune(self) -> AdministrativeUnit | None:
+        from motcua.units.selectors import commune_choices, commune_get
+
+        text: str = self.cleaned_data["commune"].strip()
+        if not text:
+            return None
+        if text.isdigit():
+            unit = commune_get(code=text)
+            if unit is None:
+                raise ValidationError(f"Mã xã, phường “{text}” không tồn tại.")
+            return unit
+        found = commune_choices(query=text, limit=2)
+        if len(found) != 1:
+            raise ValidationError(
+                f"Không tìm được đúng một xã, phường tên “{text}”. Hãy gõ rõ hơn "
+                "và chọn trong danh sách."
+            )
+        return found[0].unit
+
+
+class RecoveryForm(PasswordResetForm):
+    """Password recovery: the address given at registration."""
+
+    email = forms.EmailField(
+        label="Thư điện tử đã khai khi đăng ký",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

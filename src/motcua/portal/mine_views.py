@@ -274,11 +274,30 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             "others": [p for p in parts if not p.get("component")],
             "errors": errors,
             "form_fix": form_fix,
-            "fields": eforms.render(schema, data, form_errors) if form_fix and schema else "",
+            "fields": (
+                eforms.render(schema, data, form_errors, commune_name=eforms.commune_label)
+                if form_fix and schema
+                else ""
+            ),
             "form_error_count": sum(len(v) for v in form_errors.values()),
+            "summary": _supplement_summary(errors, schema, form_errors),
         },
         status=422 if errors or form_errors else 200,
     )
+
+
+def _supplement_summary(
+    errors: dict[str, str], schema: dict[str, Any] | None, form_errors: dict[str, list[str]]
+) -> list[dict[str, str]]:
+    """The error summary of the supplementation page: each refused file
+    links to its upload input, each e-form problem to its field."""
+    lines = []
+    for key, message in errors.items():
+        target = {"other": "#tep-khac", "general": ""}.get(key, f"#tep-{key}")
+        lines.append({"href": target, "message": message})
+    if schema is not None:
+        lines += eforms.error_summary(schema, form_errors)
+    return lines
 
 
 @login_required

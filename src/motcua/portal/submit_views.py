@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.catalog import eform_display, eforms
+from motcua.catalog import eforms
 from motcua.catalog.models import ConfiguredProcedure, DocumentMode
 from motcua.catalog.search import filter_by_query, query_parse
 from motcua.catalog.selectors import agencies_offering, agency_procedures
@@ -32,7 +32,7 @@ from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
 from motcua.portal.common import current_user, is_htmx, login_required_htmx, thumbnail_of
 from motcua.units.models import Agency
-from motcua.units.selectors import AgencyMatch, agency_find, legacy_unit_known
+from motcua.units.selectors import AgencyMatch, agency_find, commune_choices, legacy_unit_known
 
 STEP_SLUGS: dict[str, str] = {
     DraftStep.FORM: "to-khai",
@@ -78,17 +78,23 @@ def pick(request: HttpRequest) -> HttpResponse:
     agency = Agency.objects.filter(public_id=unit, is_active=True).first() if unit else None
     procedures: list[ConfiguredProcedure] = []
     if agency is not None:
-        found, _approximate = filter_by_query(
-            agency_procedures(agency=agency),
-            query=query_parse(pq),
-            text_field="current_version__procedure_version__search_text",
-            name_field="current_version__procedure_version__name",
-            code_field="procedure__code",
-        )
+        found = agency_procedures(agency=agency)
+        if _PROCEDURE_CODE.match(pq):
+            # The procedure chosen on its page is carried through the unit picker.
+            found = found.filter(procedure__code=pq)
+        else:
+            found, _approximate = filter_by_query(
+                found,
+                query=query_parse(pq),
+                text_field="current_version__procedure_version__search_text",
+                name_field="current_version__procedure_version__name",
+                code_field="procedure__code",
+            )
         procedures = list(found[:100])
     context = {
         "q": q,
         "pq": pq,
+        "carried": pq if _PROCEDURE_CODE.match(pq) else "",
         "agencies": matches if q or agency is None else [],
         "agency": agency,
         "procedures": procedures,
@@ -126,26 +132,12 @@ def _step_url(draft: DossierDraft, step: str) -> str:
     return f"{base}?buoc={STEP_SLUGS[step]}"
 
 
-def _summary(schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, shown value) pairs of the e-form for the review step, read
-    through the schema (``catalog.eform_display``); a field in a group is
-    labelled "Group — Field"."""
-    rows: list[tuple[str, str]] = []
-    groups: list[str] = []
-    for line in eform_display.display_lines(schema, data):
-        del groups[line.depth :]
-        if line.value is None:
-            groups.append(line.label)
-        else:
-            rows.append((" — ".join([*groups, line.label]), line.value))
-    return rows
-
-
 def _components_context(
     draft: DossierDraft, errors: dict[int, str] | None = None
 ) -> list[dict[str, Any]]:
     files = drafts.draft_files(draft)
     store = drafts.reusable_documents(draft=draft, today=timezone.localdate())
+    declaration = drafts.declaration_component(draft)
     out = []
     for component in sorted(drafts.draft_components(draft), key=lambda c: c.position):
         attached = files.get(component.pk)
@@ -153,6 +145,7 @@ def _components_context(
             {
                 "component": component,
                 "submit": component.mode == DocumentMode.SUBMIT,
+                "by_form": declaration is not None and component.pk == declaration.pk,
                 "attached": attached,
                 "thumbnail": thumbnail_of(attached.file) if attached else "",
                 "error": (errors or {}).get(component.pk, ""),
@@ -193,11 +186,25 @@ def _render_step(
         "processing_days": cpv.processing_days,
     }
     if step == DraftStep.FORM:
+        # Refused "Tiếp tục": every problem, summarised. Otherwise the problems
+        # of what was already typed stay beside their fields (kept until fixed).
+        errors = form_errors if form_errors is not None else drafts.typed_errors(draft)
         context["schema"] = schema
         context["fields"] = (
-            eforms.render(schema, draft.form_data, form_errors or {}) if schema else ""
+            eforms.render(
+                schema,
+                draft.form_data,
+                errors,
+                prefilled=drafts.prefilled_paths(draft),
+                commune_name=eforms.commune_label,
+                picker_url=reverse("portal:communes"),
+            )
+            if schema
+            else ""
         )
-        context["error_count"] = sum(len(v) for v in (form_errors or {}).values())
+        context["error_summary"] = (
+            eforms.error_summary(schema, errors) if schema and form_errors else []
+        )
     elif step == DraftStep.DOCUMENTS:
         context["components"] = _components_context(draft, attach_errors)
     elif step == DraftStep.DELIVERY:
@@ -205,7 +212,11 @@ def _render_step(
             (value, label, DELIVERY_HELP[Delivery(value)]) for value, label in Delivery.choices
         ]
     else:
-        context["summary"] = _summary(schema, draft.form_data) if schema else []
+        context["summary"] = (
+            eforms.summary_rows(schema, draft.form_data, commune_name=eforms.commune_label)
+            if schema
+            else []
+        )
         context["components"] = _components_context(draft)
         context["delivery_label"] = Delivery(draft.result_delivery).label
         context["form_errors"] = drafts.draft_check_form(draft=draft)
@@ -260,13 +271,43 @@ def autosave(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
             draft=the_draft, actor=current_user(request), post=request.POST
         )
     except DomainError as exc:  # over the form data limits: nothing saved
-        saved_at, errors = the_draft.updated_at, {"form_data": [exc.message]}
-    else:
-        saved_at, errors = result.saved_at, result.errors
+        return render(
+            request,
+            "portal/_saved.html",
+            {"saved_at": timezone.localtime(the_draft.updated_at), "refused": exc.message},
+        )
+    chosen = [
+        (eforms.field_id(path), eforms.commune_label(str(value)))
+        for path, value in drafts.changed_values(the_draft, result.changed)
+        if path.endswith(".commune_code")
+    ]
     return render(
         request,
         "portal/_saved.html",
-        {"saved_at": timezone.localtime(saved_at), "errors": errors},
+        {
+            "saved_at": timezone.localtime(result.saved_at),
+            "error_count": sum(len(m) for m in result.errors.values()),
+            "slots": eforms.error_slots(result.changed, result.errors),
+            "chosen": chosen,
+        },
+    )
+
+
+def communes(request: HttpRequest) -> HttpResponse:
+    """htmx: the commune picker's choices for what was typed (current names
+    with or without diacritics, and pre-2025 names through the conversion
+    table). Reads ``q`` or the address input's own ``….commune_code``."""
+    query = request.GET.get("q", "")
+    for key in request.GET:
+        if key.endswith(".commune_code"):
+            query = request.GET.get(key, "")
+    query = query.strip()[:100]
+    words = any(ch.isalpha() for ch in query)
+    choices = commune_choices(query=query, limit=8) if words else []
+    return render(
+        request,
+        "portal/_communes.html",
+        {"q": query, "choices": choices, "words": words, "digits": query.isdigit()},
     )
 
 

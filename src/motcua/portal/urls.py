@@ -10,6 +10,7 @@ urlpatterns = [
     path("sau-dang-nhap/", views.after_login, name="after_login"),
     # Filing a dossier
     path("nop-ho-so/", submit_views.pick, name="pick"),
+    path("xa-phuong/", submit_views.communes, name="communes"),
     path("nop-ho-so/da-nop/<str:code>/", submit_views.submitted, name="submitted"),
     path("nop-ho-so/<uuid:procedure>/", submit_views.draft, name="draft"),
     path("nop-ho-so/<uuid:procedure>/tu-dong-luu/", submit_views.autosave, name="autosave"),

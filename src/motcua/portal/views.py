@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from motcua.accounts.models import ApplicantKind, User
+from motcua.accounts.models import Applicant, ApplicantKind, User
 from motcua.accounts.services import (
     applicant_register_citizen,
     applicant_register_organisation,
+    applicant_update_contact,
 )
 from motcua.core.errors import DomainError
-from motcua.portal.forms import RegistrationForm
+from motcua.portal.common import safe_next
+from motcua.portal.forms import ContactForm, RegistrationForm
+from motcua.units.selectors import CommuneChoice
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,6 +25,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def register(request: HttpRequest) -> HttpResponse:
+    """Create a citizen's or organisation's account and sign in; then go back
+    to where the person was (``next``: the draft they were filing)."""
+    next_url = safe_next(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -52,14 +60,47 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("identifier", exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("portal:account")
-    return render(request, "portal/register.html", {"form": form})
+            login(request, user, backend="motcua.accounts.backends.UsernameOrIdentifierBackend")
+            return redirect(next_url or "portal:account")
+    return render(request, "portal/register.html", {"form": form, "next": next_url})
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/account.html")
+    """The account, and the contact details the e-forms are prefilled with."""
+    user = request.user
+    assert isinstance(user, User)
+    applicant = Applicant.objects.select_related("address_unit").filter(user=user).first()
+    if applicant is None:
+        return render(request, "portal/account.html", {"form": None})
+    initial = {
+        "phone": applicant.phone,
+        "email": applicant.email or user.email,
+        "address": applicant.address,
+        "commune": applicant.address_unit.code if applicant.address_unit else "",
+    }
+    form = ContactForm(request.POST or None, initial=initial, picker_url=reverse("portal:communes"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        applicant_update_contact(
+            actor=user,
+            applicant=applicant,
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            address_unit=data["commune"],
+        )
+        messages.success(request, "Đã lưu thông tin liên hệ.")
+        return redirect("portal:account")
+    chosen = applicant.address_unit
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "form": form,
+            "chosen": CommuneChoice(unit=chosen).label if chosen else "",
+        },
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.db.models.functions import Length
 
 from motcua.core.errors import NotFound
 from motcua.core.text import fold, query_words, search_terms, spelling_variants
-from motcua.units.models import AdministrativeUnit, Agency, Generation, Level
+from motcua.units.models import AdministrativeUnit, Agency, Generation, Level, UnitSuccession
 
 MAX_LIMIT = 100
 
@@ -289,4 +289,63 @@ def legacy_unit_known(*, query: str) -> bool:
         and AdministrativeUnit.objects.filter(
             _variant_words_filter("name_folded", terms), generation=Generation.LEGACY
         ).exists()
+    )
+
+
+@dataclass(frozen=True)
+class CommuneChoice:
+    """A current commune offered by the commune picker; ``former`` is the
+    pre-2025 unit whose name matched, when the match came through the
+    conversion table (:class:`~motcua.units.models.UnitSuccession`)."""
+
+    unit: AdministrativeUnit
+    former: AdministrativeUnit | None = None
+
+    @property
+    def label(self) -> str:
+        where = f"{self.unit.name}, {self.unit.province.name}" if self.unit.province else ""
+        text = where or self.unit.name
+        if self.former is not None:
+            text += f" (trước đây: {self.former.name})"
+        return text
+
+
+def commune_choices(
+    *, query: str, province_code: str | None = None, limit: int = 10
+) -> list[CommuneChoice]:
+    """Current communes for the commune picker: those whose name matches
+    ``query`` (with or without diacritics), then the successors of the
+    pre-2025 communes whose name matches (a citizen who still writes the old
+    name finds the unit that took it over). ``province_code`` (current)
+    limits both to one province. An empty query finds nothing."""
+    if not search_terms(query):
+        return []
+    limit = max(1, min(limit, MAX_LIMIT))
+    direct = unit_search(query=query, level=Level.COMMUNE, province_code=province_code, limit=limit)
+    choices = [CommuneChoice(unit=unit) for unit in direct]
+    seen = {unit.pk for unit in direct}
+    if len(choices) < limit:
+        former = unit_search(
+            query=query, level=Level.COMMUNE, generation=Generation.LEGACY, limit=limit
+        )
+        links = (
+            UnitSuccession.objects.filter(old__in=former, new__generation=Generation.CURRENT)
+            .select_related("old", "new__province")
+            .order_by("old__name_folded", "new__code")
+        )
+        if province_code is not None:
+            links = links.filter(new__province__code=province_code)
+        for link in links:
+            if link.new_id not in seen and len(choices) < limit:
+                seen.add(link.new_id)
+                choices.append(CommuneChoice(unit=link.new, former=link.old))
+    return choices
+
+
+def commune_get(*, code: str) -> AdministrativeUnit | None:
+    """The current commune with ``code`` (None when there is none)."""
+    return (
+        AdministrativeUnit.objects.select_related("province")
+        .filter(generation=Generation.CURRENT, level=Level.COMMUNE, code=code)
+        .first()
     )

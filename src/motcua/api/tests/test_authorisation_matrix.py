@@ -100,6 +100,11 @@ GET catalog:detail                                         -                    
 GET catalog:form                                           -                         404  404  404  404  404  404  404  404  404  404  404  404  404  404  # the procedure has no e-form
 GET portal:home                                            -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:register                                        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:communes                                        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET password_reset                                         -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET password_reset_done                                    -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET password_reset_confirm                                 -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET password_reset_complete                                -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:account                                         -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:after_login                                     -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
 GET portal:pick                                            -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200

@@ -72,7 +72,9 @@ def test_validation_errors_per_field_in_vietnamese():
     assert "danh sách" in errors["nguoi_yeu_cau.quan_he"][0]
     assert "không phải ngày hợp lệ" in errors["tre.ngay_sinh"][0]
     assert errors["tre.so_con_sinh_cung_lan"] == ["Số con sinh cùng lần phải là số."]
-    assert errors["me"] == ["Vui lòng nhập mẹ."]
+    # An empty required group reports its own required fields, not itself.
+    assert "me" not in errors
+    assert errors["me.ho_ten"] == ["Vui lòng nhập họ, chữ đệm, tên."]
     assert errors["ban_sao[0].so_ban"] == ["Số bản sao không được nhỏ hơn 1."]
     assert errors["ban_sao[1].so_ban"] == ["Vui lòng nhập số bản sao."]
 
@@ -94,7 +96,10 @@ def test_rendered_fields_are_accessible():
     assert 'id="f-tre-ngay_sinh"' in html and 'type="date"' in html
     assert 'aria-describedby="f-tre-ngay_sinh-error"' in html and 'aria-invalid="true"' in html
     assert 'id="f-tre-ngay_sinh-error"' in html
-    assert 'aria-describedby="f-nguoi_yeu_cau-so_dinh_danh-help"' in html
+    assert (
+        'aria-describedby="f-nguoi_yeu_cau-so_dinh_danh-help f-nguoi_yeu_cau-so_dinh_danh-error"'
+        in html
+    )
     assert "<legend>Người yêu cầu</legend>" in html
     assert 'name="ban_sao[0].so_ban"' in html
     assert '<option value="nam" selected>Nam</option>' in html

@@ -24,3 +24,8 @@ def _portal_settings(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def portal_procedure(personas: Personas) -> ConfiguredProcedure:
     return make_portal_procedure(personas.place.agency_a)
+
+
+from motcua.integrations.smtp.testing import smtp_sandbox  # noqa: E402
+
+__all__ = ["smtp_sandbox"]

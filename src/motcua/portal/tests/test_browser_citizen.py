@@ -148,6 +148,9 @@ def test_autosaved_field_is_there_on_another_device(
 ):
     page.goto(f"/nop-ho-so/{portal_procedure.public_id}/")
     _login(page)
+    # Type only once htmx has wired the autosave (deferred scripts, then "load").
+    page.wait_for_url(f"**/nop-ho-so/{portal_procedure.public_id}/")
+    page.wait_for_load_state("load")
     page.get_by_label("Họ và tên người yêu cầu").fill("Lê Thị Cúc")
     page.keyboard.press("Tab")
     page.locator("#trang-thai-luu").get_by_text("Đã lưu lúc").wait_for()

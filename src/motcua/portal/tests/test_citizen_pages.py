@@ -129,7 +129,11 @@ def test_next_with_an_invalid_form_stays_and_shows_errors(client, personas, port
     resp = client.post(_url(portal_procedure) + "?buoc=to-khai", {"ho_ten": "A"})
     assert resp.status_code == 422
     body = resp.content.decode()
-    assert "Tờ khai còn" in body and 'aria-invalid="true"' in body
+    assert "Có lỗi cần sửa" in body and 'aria-invalid="true"' in body
+    # The summary links each message to its field, and the message sits beside it.
+    assert '<a href="#f-ho_ten">Họ và tên người yêu cầu cần ít nhất 2 ký tự.</a>' in body
+    assert '<a href="#f-ngay_sinh">Vui lòng nhập ngày sinh.</a>' in body
+    assert 'id="f-ngay_sinh-error"><span class="visually-hidden">Lỗi: </span>Vui lòng' in body
     assert DossierDraft.objects.get().step == "form"
 
 

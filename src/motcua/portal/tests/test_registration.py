@@ -49,7 +49,7 @@ def test_bad_input_is_refused_in_vietnamese_and_stores_nothing(client, changes, 
     resp = client.post("/dang-ky/", {**GOOD, **changes})
     assert resp.status_code == 200
     body = resp.content.decode()
-    assert "Thông tin chưa đúng" in body
+    assert "Có lỗi cần sửa" in body
     if message != "password":
         assert message in body
     assert not User.objects.exists()

@@ -1,0 +1,152 @@
+"""A local SMTP sandbox: a real SMTP server (aiosmtpd) that accepts every
+message and keeps it, in memory and optionally as ``.eml`` files in a
+folder, plus a tiny read-only JSON page over HTTP (``GET /messages``) so a
+test or a person running the demo can read what was sent.
+
+It never relays anything: mail sent to it goes nowhere else. Bind it to
+127.0.0.1 (the default) only.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import threading
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """One message as the sandbox received it."""
+
+    mail_from: str
+    recipients: list[str]
+    subject: str
+    body: str
+
+
+class MailStore:
+    """The messages received, oldest first (thread-safe)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._messages: list[ReceivedMessage] = []
+        self._lock = threading.Lock()
+        self.folder = folder
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, raw: bytes, mail_from: str, recipients: list[str]) -> ReceivedMessage:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        part = parsed.get_body(preferencelist=("plain", "html"))
+        body = part.get_content() if part is not None else ""
+        message = ReceivedMessage(
+            mail_from=mail_from,
+            recipients=list(recipients),
+            subject=str(parsed.get("Subject", "")),
+            body=str(body),
+        )
+        with self._lock:
+            self._messages.append(message)
+            count = len(self._messages)
+        if self.folder is not None:
+            (self.folder / f"{count:05d}.eml").write_bytes(raw)
+        return message
+
+    def messages(self) -> list[ReceivedMessage]:
+        with self._lock:
+            return list(self._messages)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._messages.clear()
+
+
+class _Handler:
+    def __init__(self, store: MailStore) -> None:
+        self.store = store
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        content = envelope.original_content or b""
+        self.store.add(content, str(envelope.mail_from or ""), list(envelope.rcpt_tos))
+        return "250 Đã nhận"
+
+
+def _json_handler(store: MailStore) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.rstrip("/") not in ("", "/messages"):
+                self.send_error(404)
+                return
+            payload = json.dumps(
+                {"messages": [asdict(m) for m in store.messages()]}, ensure_ascii=False
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    return Handler
+
+
+class SmtpSandbox:
+    """Start with :meth:`start` (or as a context manager); the SMTP server and
+    the JSON page run in background threads until :meth:`stop`."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int,
+        http_port: int | None = None,
+        folder: Path | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.http_port = http_port
+        self.store = MailStore(folder)
+        self._controller = Controller(_Handler(self.store), hostname=host, port=port)
+        self._http: ThreadingHTTPServer | None = None
+
+    def start(self) -> SmtpSandbox:
+        self._controller.start()
+        if self.http_port is not None:
+            self.serve_http(self.http_port)
+        return self
+
+    def serve_http(self, port: int) -> None:
+        """Serve the JSON page of received messages on ``port``."""
+        self.http_port = port
+        self._http = ThreadingHTTPServer((self.host, port), _json_handler(self.store))
+        threading.Thread(target=self._http.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+            self._http = None
+        self._controller.stop()
+
+    def __enter__(self) -> SmtpSandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
