@@ -76,7 +76,7 @@ class _StaffRow:
     roles: tuple[str, ...]
 
 
-def _choice(value: str, choices: Iterable[tuple[str, str]]) -> str | None:
+def _choice(value: str, choices: Iterable[tuple[str, object]]) -> str | None:
     """The code of ``value`` given as a code or as its Vietnamese label."""
     wanted = value.strip().casefold()
     for code, label in choices:
