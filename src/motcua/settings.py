@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
-    "django.contrib.admin",
+    "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +86,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Admin-site permissions from the roles a person holds (accounts.admin_access).
+    "motcua.accounts.admin_access.RolePermissionBackend",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +185,13 @@ SESSION_COOKIE_SECURE = env_bool(
     "SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only."
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if env_bool(
+    "MOTCUA_BEHIND_PROXY",
+    False,
+    "Trust the reverse proxy's X-Forwarded-Proto header (only when the server listens on "
+    "127.0.0.1 behind it).",
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

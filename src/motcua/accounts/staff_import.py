@@ -319,10 +319,6 @@ def _write_staff(rows: list[_StaffRow], report: StaffImportReport) -> None:
             if changed:
                 user.save(update_fields=["full_name", "email", "phone"])
                 report.staff_changed += 1
-        if Role.PROVINCE_ADMIN in r.roles and not user.is_staff:
-            # The province administrator works in the admin site.
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
         for role in r.roles:
             _, created = RoleAssignment.objects.get_or_create(
                 user=user, agency=agencies[r.agency], role=role
