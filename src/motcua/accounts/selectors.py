@@ -59,3 +59,15 @@ def staff_of_agency_for_user(*, user: User, public_id: str) -> tuple[Agency, lis
 
 #: Who may grant and revoke roles in an agency.
 ROLE_MANAGERS = (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN)
+
+
+def roles_grantable(*, user: User, agency: Agency) -> list[str]:
+    """The roles ``user`` may grant and revoke in ``agency``, in the order of
+    :class:`Role`: everything for a superuser or the province's
+    administrator; the unit's working roles (not the province-wide ones) for
+    its unit administrator; nothing for anyone else."""
+    if user.is_superuser or user_has_role(user=user, agency=agency, roles=[Role.PROVINCE_ADMIN]):
+        return list(Role.values)
+    if user_has_role(user=user, agency=agency, roles=[Role.UNIT_ADMIN]):
+        return [r for r in Role.values if r not in PROVINCE_WIDE_ROLES]
+    return []

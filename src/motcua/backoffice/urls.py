@@ -6,6 +6,11 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi/<slug:public_id>/", views.agency_detail, name="agency"),
+    path(
+        "don-vi/<slug:public_id>/vai-tro/<int:assignment_id>/thu-hoi/",
+        views.role_revoke,
+        name="role_revoke",
+    ),
     path("don-vi/<slug:public_id>/ho-so/", dossier_views.unit_dossiers, name="unit_dossiers"),
     path("ho-so/", dossier_views.queue, name="queue"),
     path("tiep-nhan/", dossier_views.intake, name="intake"),
