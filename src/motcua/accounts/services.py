@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from motcua.accounts.models import (
-    PROVINCE_WIDE_ROLES,
     ApiToken,
     Applicant,
     ApplicantKind,
