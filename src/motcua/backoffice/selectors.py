@@ -68,12 +68,12 @@ def dossiers_in_scope(*, user: User) -> QuerySet[Dossier]:
     )
 
 
-def dossier_search(*, user: User, query: str, limit: int = 50) -> list[Dossier]:
-    """Search by code, applicant name, personal ID or tax code, or
-    procedure name, within ``user``'s scope."""
+def dossiers_matching(*, user: User, query: str) -> QuerySet[Dossier]:
+    """Dossiers in ``user``'s scope whose code, applicant name, personal ID
+    or tax code, or procedure name matches ``query`` (none when empty)."""
     text = " ".join(query.split())
     if not text:
-        return []
+        return Dossier.objects.none()
     match = (
         Q(code__icontains=text)
         | Q(applicant__name__icontains=text)
@@ -81,7 +81,7 @@ def dossier_search(*, user: User, query: str, limit: int = 50) -> list[Dossier]:
         | Q(applicant__tax_code=text)
         | Q(configured_procedure_version__procedure_version__name__icontains=text)
     )
-    return list(dossiers_in_scope(user=user).filter(match)[:limit])
+    return dossiers_in_scope(user=user).filter(match)
 
 
 def can_see_unit_dossiers(*, user: User, agency: Agency) -> bool:
