@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from motcua.accounts.models import Role, RoleAssignment, User
@@ -132,3 +132,32 @@ def dossiers_due_within(
         .filter(state__in=sorted(QUEUE_STATES), due_at__gte=now, due_at__lt=now + window)
         .order_by("due_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """A unit's open dossiers for its leader's home: all of them, those it
+    holds now, and those near or past the current step's deadline (the same
+    dossiers :func:`open_dossiers_of_unit` lists)."""
+
+    agency: Agency
+    open: int
+    held: int
+    near: int
+    overdue: int
+
+
+def unit_counts_for_leader(*, user: User, now: datetime.datetime | None = None) -> list[UnitCounts]:
+    """One aggregate query per unit where ``user`` is a leader."""
+    now = now or timezone.now()
+    agencies = agencies_for_user(user=user, roles=[Role.LEADER]).order_by("name")
+    out = []
+    for agency in agencies[:50]:
+        counts = open_dossiers_of_unit(agency=agency).aggregate(
+            open=Count("id"),
+            held=Count("id", filter=Q(holder_agency=agency)),
+            near=Count("id", filter=Q(due_at__gt=now, due_at__lt=now + WARNING_WINDOW)),
+            overdue=Count("id", filter=Q(due_at__lte=now)),
+        )
+        out.append(UnitCounts(agency=agency, **counts))
+    return out

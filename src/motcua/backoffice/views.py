@@ -21,6 +21,7 @@ from motcua.accounts.selectors import (
     user_has_role,
 )
 from motcua.accounts.services import role_assignment_grant, role_assignment_revoke
+from motcua.backoffice.selectors import unit_counts_for_leader
 from motcua.core.errors import DomainError, NotFound
 from motcua.units.models import Agency
 
@@ -36,7 +37,15 @@ def home(request: HttpRequest) -> HttpResponse:
     for a in assignments:
         entry = by_agency.setdefault(a.agency_id, {"agency": a.agency, "roles": []})
         cast(list[str], entry["roles"]).append(a.get_role_display())
-    return render(request, "backoffice/home.html", {"agencies": list(by_agency.values())})
+    units = unit_counts_for_leader(user=_user(request))
+    totals = {
+        key: sum(getattr(u, key) for u in units) for key in ("open", "held", "near", "overdue")
+    }
+    return render(
+        request,
+        "backoffice/home.html",
+        {"agencies": list(by_agency.values()), "units": units, "totals": totals},
+    )
 
 
 class GrantRoleForm(forms.Form):

@@ -145,3 +145,26 @@ def test_search_results_are_filtered_and_paged(
     client = _client(personas.officer)
     page = client.get("/can-bo/ho-so/", {"q": applicant.name}).content.decode()
     assert made[1].code in page and "tim_sau=" in page
+
+
+def test_leader_home_counts_link_to_the_filtered_lists(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
+) -> None:
+    made = [_submit(personas, procedure, applicant, ago) for ago in (6, 5, 4, 3)]
+    now = timezone.now()
+    Dossier.objects.filter(pk=made[0].pk).update(due_at=now - H)
+    Dossier.objects.filter(pk__in=[made[1].pk, made[2].pk]).update(due_at=now + 2 * H)
+    Dossier.objects.filter(pk=made[3].pk).update(due_at=now + 100 * H)
+    home = _client(personas.leader).get("/can-bo/").content.decode()
+    unit = f"/can-bo/don-vi/{personas.place.agency_a.public_id}/ho-so/"
+    assert "1 hồ sơ quá hạn, 2 hồ sơ sắp đến hạn" in home
+    assert f'href="{unit}?due=near" aria-label="2 hồ sơ sắp đến hạn' in home
+    assert f'href="{unit}?due=overdue" aria-label="1 hồ sơ quá hạn' in home
+    assert 'aria-label="4 hồ sơ đang mở' in home
+    near = _client(personas.leader).get(f"{unit}?due=near").content.decode()
+    assert set(_codes(near)) == {made[1].code, made[2].code}
+    # An officer's home has no counts table.
+    assert (
+        "Hồ sơ các đơn vị bạn lãnh đạo"
+        not in _client(personas.officer).get("/can-bo/").content.decode()
+    )
