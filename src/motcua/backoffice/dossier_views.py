@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import Applicant, Role, User
 from motcua.accounts.selectors import agencies_for_user, user_has_role
 from motcua.accounts.services import applicant_register_citizen, applicant_register_organisation
-from motcua.backoffice import listing, selectors
+from motcua.backoffice import intake_support, listing, selectors
 from motcua.backoffice.actions import LABELS, available_actions, run_action
 from motcua.catalog import eforms
 from motcua.catalog.models import ConfiguredProcedure
@@ -456,6 +456,7 @@ def _intake_procedures(user: User) -> list[ConfiguredProcedure]:
         )
         .select_related(
             "agency__province",
+            "procedure",
             "current_version__workflow",
             "current_version__eform",
             "current_version__procedure_version",
@@ -508,12 +509,16 @@ def intake(request: HttpRequest) -> HttpResponse:
         schema = eform.schema if eform is not None else None
     found: Applicant | None = None
     looked_up = request.method == "POST" and "lookup" in request.POST
+    values: dict[str, Any] = request.POST.dict() if request.method == "POST" else {}
+    identifier_error = ""
     if looked_up:
-        ident = request.POST.get("identifier", "").strip()
-        field = (
-            "tax_code" if request.POST.get("applicant_kind") == "organisation" else "personal_id"
-        )
-        found = Applicant.objects.filter(**{field: ident}).first() if ident else None
+        kind = request.POST.get("applicant_kind", "citizen")
+        ident = request.POST.get("identifier", "")
+        identifier_error = intake_support.identifier_problem(kind, ident)
+        found = None if identifier_error else intake_support.applicant_lookup(kind, ident)
+        if found is not None:
+            # Fill the form from what the system knows.
+            values.update(intake_support.applicant_values(found))
         if schema is not None:
             data = eforms.data_from_post(schema, request.POST)
     elif request.method == "POST" and procedure is not None:
@@ -568,17 +573,23 @@ def intake(request: HttpRequest) -> HttpResponse:
         if procedure is not None and procedure.current_version is not None
         else ()
     )
+    query = request.GET.get("tim", "")
     return render(
         request,
         "backoffice/intake.html",
         {
             "procedures": procedures,
+            "query": query,
+            "matches": intake_support.procedures_matching(procedures, query)[
+                : intake_support.PICKER_LIMIT
+            ],
+            "identifier_error": identifier_error,
             "procedure": procedure,
             "eform_html": eforms.render(schema, data, form_errors) if schema else "",
             "components": components,
             "error": error,
             "field_errors": field_errors,
-            "values": request.POST if request.method == "POST" else {},
+            "values": values,
             "deliveries": Delivery.choices,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "looked_up": looked_up,

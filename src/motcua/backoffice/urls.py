@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import dossier_views, views
+from motcua.backoffice import dossier_views, intake_support, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("don-vi/<slug:public_id>/ho-so/", dossier_views.unit_dossiers, name="unit_dossiers"),
     path("ho-so/", dossier_views.queue, name="queue"),
     path("tiep-nhan/", dossier_views.intake, name="intake"),
+    path("tiep-nhan/kiem-tra/", intake_support.identifier_check, name="intake_identifier_check"),
     path("ho-so/<str:code>/", dossier_views.dossier_detail, name="dossier"),
     path(
         "ho-so/<str:code>/thao-tac/<slug:action>/",
