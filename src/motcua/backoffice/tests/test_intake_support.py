@@ -81,7 +81,7 @@ def test_identifier_checked_as_typed(personas: Personas, typed: str, expected: s
 def test_identifier_check_names_a_known_applicant(personas: Personas, applicant: Applicant) -> None:
     html = (
         _client(personas.officer)
-        .get("/can-bo/tiep-nhan/kiem-tra/", {"identifier": applicant.personal_id})
+        .get("/can-bo/tiep-nhan/kiem-tra/", {"identifier": str(applicant.personal_id)})
         .content.decode()
     )
     assert f"Đã có trong hệ thống: <strong>{applicant.name}</strong>" in html
