@@ -273,7 +273,7 @@ def test_two_officers_at_once(browser: Any, live_server: Any, axe: Any) -> None:
 
 
 def test_leader_at_a_desktop_screen_counts_filters_and_wide_tables(
-    browser: Any, live_server: Any, axe: Any
+    desktop_page: Any, axe: Any
 ) -> None:
     p = make_personas()
     procedure = make_procedure(p.place.agency_a)
@@ -283,35 +283,25 @@ def test_leader_at_a_desktop_screen_counts_filters_and_wide_tables(
     late = Dossier.objects.order_by("id").first()
     assert late is not None
     Dossier.objects.filter(pk=late.pk).update(due_at=timezone.now() - H)
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1366, "height": 768},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
+    page = desktop_page
+    login(page, "lanhdao_a", "/can-bo/")
+    assert axe(page) == []
+    page.get_by_role("link", name=re.compile("^1 hồ sơ quá hạn")).click()
+    page.wait_for_url(re.compile(r"due=overdue"))
+    assert axe(page) == []
+    codes = page.locator('td[data-label="Mã hồ sơ"]')
+    assert codes.count() == 1 and codes.first.inner_text() == late.code
+    # The table uses the screen: the main column is wide and no code wraps.
+    width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
+    assert width > 1200
+    cell = page.evaluate(
+        "(() => { const c = document.querySelector('td[data-label=\"Mã hồ sơ\"] a');"
+        " const r = c.getClientRects(); return r.length; })()"
     )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        login(page, "lanhdao_a", "/can-bo/")
-        assert axe(page) == []
-        page.get_by_role("link", name=re.compile("^1 hồ sơ quá hạn")).click()
-        page.wait_for_url(re.compile(r"due=overdue"))
-        assert axe(page) == []
-        codes = page.locator('td[data-label="Mã hồ sơ"]')
-        assert codes.count() == 1 and codes.first.inner_text() == late.code
-        # The table uses the screen: the main column is wide and no code wraps.
-        width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
-        assert width > 1200
-        cell = page.evaluate(
-            "(() => { const c = document.querySelector('td[data-label=\"Mã hồ sơ\"] a');"
-            " const r = c.getClientRects(); return r.length; })()"
-        )
-        assert cell == 1  # one line box: the code did not wrap
-        page.get_by_label("Trạng thái").select_option("submitted")
-        page.get_by_role("button", name="Lọc").click()
-        assert page.locator('td[data-label="Mã hồ sơ"]').count() == 1
-        page.get_by_role("link", name="Bỏ lọc").click()
-        assert page.locator('td[data-label="Mã hồ sơ"]').count() == 3
-        assert axe(page) == []
-    finally:
-        context.close()
+    assert cell == 1  # one line box: the code did not wrap
+    page.get_by_label("Trạng thái").select_option("submitted")
+    page.get_by_role("button", name="Lọc").click()
+    assert page.locator('td[data-label="Mã hồ sơ"]').count() == 1
+    page.get_by_role("link", name="Bỏ lọc").click()
+    assert page.locator('td[data-label="Mã hồ sơ"]').count() == 3
+    assert axe(page) == []

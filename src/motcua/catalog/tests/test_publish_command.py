@@ -3,7 +3,6 @@ every agency of its level, and publish again without duplicating."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -12,38 +11,20 @@ from django.test import override_settings
 
 from motcua.catalog.models import (
     ConfiguredProcedure,
-    ImplementingLevel,
-    OnlineLevel,
-    ProcedureVersion,
-    ProcessingTime,
     StandardSet,
-    VersionStatus,
 )
-from motcua.catalog.models import Procedure as ProcedureModel
 from motcua.catalog.services import workflow_templates_seed
 from motcua.core.testing import TestProvince
+from motcua.dossiers.tests.factories import published_procedure_version
 from motcua.units.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db
 
 
-def _procedure(code: str, days: int) -> ProcedureModel:
-    procedure = ProcedureModel.objects.create(code=code)
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        name=f"Thủ tục {code}",
-        field="Hộ tịch",
-        level=ImplementingLevel.COMMUNE,
-        levels=",commune,",
-        online_level=OnlineLevel.FULL,
-    )
-    for channel in ("online", "in_person"):
-        ProcessingTime.objects.create(version=version, channel=channel, days=Decimal(days))
-    procedure.current_version = version
-    procedure.save(update_fields=["current_version"])
-    return procedure
+def _procedure(code: str, days: int) -> None:
+    version = published_procedure_version(code, days=days, name=f"Thủ tục {code}")
+    version.procedure.current_version = version
+    version.procedure.save(update_fields=["current_version"])
 
 
 @override_settings(PROVINCE_CODE="99")

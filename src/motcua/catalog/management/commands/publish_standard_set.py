@@ -31,6 +31,7 @@ from motcua.catalog.services import (
     standard_set_item_add,
     standard_set_publish,
 )
+from motcua.catalog.workflows import default_workflow_key
 from motcua.core.errors import DomainError
 from motcua.units.models import AdministrativeUnit, Agency, Generation, Level
 
@@ -40,10 +41,6 @@ SET_PROCEDURE_LEVEL = {
     StandardSetLevel.DEPARTMENT: ImplementingLevel.PROVINCE,
     StandardSetLevel.PUBLIC_SERVICE_CENTRE: ImplementingLevel.PROVINCE,
 }
-
-
-def _workflow_key(days: object) -> str:
-    return "trong-ngay" if days is not None and float(str(days)) <= 2 else "ba-buoc-cap-so"
 
 
 class Command(BaseCommand):
@@ -129,7 +126,7 @@ class Command(BaseCommand):
         for code in codes:
             version = versions[code]
             assert version is not None
-            key = options["workflow"] or _workflow_key(Statutory.of(version).days)
+            key = options["workflow"] or default_workflow_key(Statutory.of(version).days)
             workflow = workflows.get(key)
             if workflow is None:
                 raise CommandError(f"Chưa có quy trình mẫu “{key}”: chạy `motcua seed_workflows`.")
