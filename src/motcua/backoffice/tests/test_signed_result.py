@@ -103,3 +103,15 @@ def test_a_broken_signature_is_always_refused(
     assert status == 400
     assert "Chữ ký số trong tệp kết quả không hợp lệ" in page
     assert not DossierDocument.objects.filter(dossier=d, kind="result").exists()
+
+
+def test_the_province_admin_sets_the_policy_in_the_admin_site(
+    personas: Personas, procedure: ConfiguredProcedure
+) -> None:
+    page = _client(personas.province_admin).get(
+        f"/admin/catalog/configuredprocedure/{procedure.pk}/change/"
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="unsigned_result_policy"' in html
+    assert "Không nhận: kết quả phải được ký số" in html
