@@ -3,9 +3,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from motcua.core.testing import Personas, TestProvince, make_personas, make_province
+
+# A test must never depend on the machine's speed: no Hypothesis deadline and
+# no "too slow" health check (both failed property tests on a loaded CI
+# runner). Loaded here, before any test module builds its @settings.
+hypothesis_settings.register_profile(
+    "motcua", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("motcua")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -15,6 +27,19 @@ def _fast_password_hashing() -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def memory_cache(settings: Any) -> None:
+    """The cache in process memory, like Redis in production a store that
+    costs no database query: for tests that count queries (the rate
+    limiter's counters would otherwise be counted as database work)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
 
 
 @pytest.fixture
@@ -33,7 +58,6 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -120,3 +144,34 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 @pytest.fixture
 def axe() -> Any:
     return axe_violations
+
+
+@pytest.fixture
+def csp_errors(page: Any) -> list[str]:
+    """Content-Security-Policy violations the browser reports on ``page``
+    (Chromium logs each one to the console): a journey asserts none."""
+    errors: list[str] = []
+
+    def seen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    page.on("console", seen)
+    return errors
+
+
+# --- Figures some tests report (the authorisation matrix's size) ------------
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the figures tests recorded with ``record_property`` under a
+    name in ``REPORTED`` (this runs in the controller, so it works with
+    xdist too)."""
+    reported = ("authorisation_matrix", "fault_test")
+    lines = []
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name in reported and report.when == "call":
+                lines.append(f"{name}: {value}")
+    for line in sorted(set(lines)):
+        terminalreporter.write_line(line)

@@ -3,7 +3,9 @@ through :mod:`motcua.env`; the defaults are safe for a local demo."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -35,9 +37,15 @@ DEBUG = env_bool("DEBUG", False, "Django debug mode. Never on in production.")
 _DEV_SECRET = "insecure-dev-key-only-for-local-demo-change-me-0123456789"  # noqa: S105
 SECRET_KEY = env_str(
     "SECRET_KEY",
-    _DEV_SECRET,
-    "Secret used for signing sessions and tokens. Must be set in production.",
+    "",
+    "Secret used for signing sessions and tokens. Must be set in production: with DEBUG "
+    "off, the WSGI server refuses to start without it and `check --deploy` fails; when "
+    "empty, a built-in key serves the embedded demo (runserver, tests) only.",
+    shown_default="(built-in demo key)",
 )
+SECRET_KEY_IS_BUILTIN = not SECRET_KEY
+if SECRET_KEY_IS_BUILTIN:
+    SECRET_KEY = _DEV_SECRET
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], "Host names this site serves."
 )
@@ -86,17 +94,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-]
-
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    # Admin-site permissions from the roles a person holds (accounts.admin_access).
-    "motcua.accounts.admin_access.RolePermissionBackend",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.middleware.InputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "motcua.core.security.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +110,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.throttling.ThrottleMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -126,6 +135,14 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: every authenticate(request=…) is counted and refused
+# during a lockout, whichever backend would have accepted the credentials.
+AUTHENTICATION_BACKENDS = [
+    "motcua.core.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Admin-site permissions from the roles a person holds (accounts.admin_access).
+    "motcua.accounts.admin_access.RolePermissionBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,7 +181,74 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int(
 MOTCUA_UPLOAD_MAX_PIXELS = env_int(
     "MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000, "Largest accepted image, in pixels (width × height)."
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_UPLOAD_MAX_BYTES + 1024 * 1024
+
+# --- Input limits: one place (docs/developers/input-limits.md). Enforced by
+# motcua.core.middleware (path, query, form, headers, body size), the API's
+# JSON parser (motcua.api.parser) and the services (form data, documents).
+MOTCUA_MAX_BODY_BYTES = env_int(
+    "MOTCUA_MAX_BODY_BYTES",
+    1024 * 1024,
+    "Largest request body without files (JSON or form), in bytes; over it: 413.",
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int(
+    "MOTCUA_MAX_FORM_FIELDS", 1000, "Most fields in one submitted HTML form; over it: 413."
+)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int(
+    "MOTCUA_MAX_FORM_FILES", 100, "Most files in one multipart request; over it: 413."
+)
+MOTCUA_MAX_PARAM_LENGTH = env_int(
+    "MOTCUA_MAX_PARAM_LENGTH", 1000, "Longest query parameter or path, in characters."
+)
+MOTCUA_MAX_STRING_LENGTH = env_int(
+    "MOTCUA_MAX_STRING_LENGTH",
+    10_000,
+    "Longest text in a JSON body, a form field or an e-form answer, in characters.",
+)
+MOTCUA_MAX_JSON_KEYS = env_int(
+    "MOTCUA_MAX_JSON_KEYS", 2000, "Most keys and list items, counted together, in a JSON body."
+)
+MOTCUA_MAX_JSON_DEPTH = env_int(
+    "MOTCUA_MAX_JSON_DEPTH", 10, "Deepest nesting of objects and lists in a JSON body."
+)
+MOTCUA_FORM_DATA_MAX_BYTES = env_int(
+    "MOTCUA_FORM_DATA_MAX_BYTES",
+    256 * 1024,
+    "Largest form data of a dossier whose procedure has an e-form, in bytes (UTF-8 JSON).",
+)
+MOTCUA_FORM_DATA_MAX_KEYS = env_int(
+    "MOTCUA_FORM_DATA_MAX_KEYS", 1000, "Most keys and list items in an e-form's form data."
+)
+MOTCUA_FORM_DATA_MAX_DEPTH = env_int(
+    "MOTCUA_FORM_DATA_MAX_DEPTH",
+    5,
+    "Deepest nesting in an e-form's form data (the form itself is level 1).",
+)
+MOTCUA_FREE_FORM_DATA_MAX_BYTES = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_BYTES",
+    16 * 1024,
+    "Largest form data of a dossier whose procedure has no e-form, in bytes.",
+)
+MOTCUA_FREE_FORM_DATA_MAX_KEYS = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_KEYS", 50, "Most keys and list items in form data without an e-form."
+)
+MOTCUA_FREE_FORM_DATA_MAX_DEPTH = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_DEPTH", 2, "Deepest nesting in form data without an e-form."
+)
+MOTCUA_FREE_FORM_DATA_MAX_STRING_LENGTH = env_int(
+    "MOTCUA_FREE_FORM_DATA_MAX_STRING_LENGTH",
+    2000,
+    "Longest text in form data without an e-form, in characters.",
+)
+MOTCUA_DOSSIER_MAX_DOCUMENTS = env_int(
+    "MOTCUA_DOSSIER_MAX_DOCUMENTS", 100, "Most documents attached to one dossier (all actions)."
+)
+MOTCUA_PAGE_SIZE_MAX = env_int(
+    "MOTCUA_PAGE_SIZE_MAX", 200, "Largest page (`limit`) any list answers."
+)
+MOTCUA_PAGE_OFFSET_MAX = env_int(
+    "MOTCUA_PAGE_OFFSET_MAX", 10_000, "Largest `offset` any list accepts."
+)
 
 WORKCALENDAR_CACHE_TTL = env_int(
     "WORKCALENDAR_CACHE_TTL",
@@ -181,19 +265,112 @@ PROVINCE_CODE = env_str(
     "GSO code of the province this deployment serves (86 = Vĩnh Long after 2025).",
 )
 
+# ---------------------------------------------------------------- cache
+# Redis when REDIS_URL is set (production: one cache for every worker and
+# host); otherwise the database cache, shared by all local processes on the
+# embedded default (its table is created by every `migrate`).
+REDIS_URL = env_str(
+    "REDIS_URL", "", "Redis for the shared cache (redis://host:6379/0); empty: database cache."
+)
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "motcua_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
+
+# ---------------------------------------------------------------- abuse protection
+# Rates are "N/period" (s, m, h, d; several separated by commas, all apply;
+# "off" disables). See docs/developers/security.md for what they add up to.
+MOTCUA_THROTTLE_TRACK_CODE = env_str(
+    "MOTCUA_THROTTLE_TRACK_CODE",
+    "10/h,20/d",
+    "Public tracking lookups per dossier code, from any address.",
+)
+MOTCUA_THROTTLE_TRACK_ADDRESS = env_str(
+    "MOTCUA_THROTTLE_TRACK_ADDRESS",
+    "30/h,200/d",
+    "Public tracking lookups per client address, whatever the code.",
+)
+MOTCUA_THROTTLE_SUBMIT = env_str(
+    "MOTCUA_THROTTLE_SUBMIT", "20/h,100/d", "Dossier submissions per account (portal and API)."
+)
+MOTCUA_THROTTLE_UPLOAD = env_str(
+    "MOTCUA_THROTTLE_UPLOAD", "120/h,500/d", "File uploads per account (portal and API)."
+)
+MOTCUA_TRUSTED_PROXIES = env_int(
+    "MOTCUA_TRUSTED_PROXIES",
+    0,
+    "Reverse proxies in front of the server that append to X-Forwarded-For; 0: the "
+    "client address is REMOTE_ADDR.",
+)
+MOTCUA_LOGIN_FAILURE_LIMIT = env_int(
+    "MOTCUA_LOGIN_FAILURE_LIMIT",
+    5,
+    "Wrong passwords in a row, per account and per address, before sign-in is locked.",
+)
+MOTCUA_LOGIN_COOLOFF_MINUTES = env_int(
+    "MOTCUA_LOGIN_COOLOFF_MINUTES", 30, "Minutes a locked sign-in stays locked."
+)
+AXES_FAILURE_LIMIT = MOTCUA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=MOTCUA_LOGIN_COOLOFF_MINUTES)
+# Either criterion locks: the account (from any address) or the address (any account).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "motcua.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.throttling.client_address"
+AXES_VERBOSE = False
+
+# ---------------------------------------------------------------- transport and headers
 SESSION_COOKIE_SECURE = env_bool(
-    "SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only."
+    "SESSION_COOKIE_SECURE", False, "Send the session and CSRF cookies over HTTPS only."
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool(
+    "SECURE_SSL_REDIRECT", False, "Redirect every plain-HTTP request to HTTPS."
+)
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS",
+    0,
+    "Strict-Transport-Security max-age in seconds (production: 31536000); 0: no header.",
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", False, "Add includeSubDomains to the HSTS header."
+)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False, "Add preload to the HSTS header.")
 if env_bool(
-    "MOTCUA_BEHIND_PROXY",
+    "MOTCUA_BEHIND_TLS_PROXY",
     False,
-    "Trust the reverse proxy's X-Forwarded-Proto header (only when the server listens on "
-    "127.0.0.1 behind it).",
+    "A reverse proxy terminates TLS and sets X-Forwarded-Proto: trust it for is_secure().",
 ):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): no inline script or style anywhere;
+# htmx's own indicator style is switched off by its config meta tag.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

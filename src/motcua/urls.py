@@ -13,3 +13,8 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
 ]
+
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"

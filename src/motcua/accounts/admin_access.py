@@ -46,6 +46,10 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Dossiers: read only (they change through their workflow, never here).
         "dossiers.dossier": _VIEW,
         "dossiers.dossieraccesslog": _VIEW,
+        # Sign-in lockouts (django-axes): read the logs, lift a lockout.
+        "axes.accessattempt": ("view", "delete"),
+        "axes.accesslog": _VIEW,
+        "axes.accessfailurelog": _VIEW,
     },
 }
 

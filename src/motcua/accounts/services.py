@@ -22,6 +22,7 @@ from motcua.accounts.models import (
 from motcua.accounts.selectors import ROLE_MANAGERS, roles_grantable, user_has_role
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
 from motcua.core.errors import Conflict, DomainError, NotFound
+from motcua.core.limits import nfc
 from motcua.units.models import Agency
 
 
@@ -119,10 +120,10 @@ def _applicant_register(
             return Applicant.objects.create(
                 kind=rule.kind,
                 user=user,
-                name=name.strip(),
+                name=nfc(name.strip()),
                 phone=phone,
                 email=email,
-                address=address,
+                address=nfc(address),
                 **{rule.field: identifier},
             )
     except IntegrityError:

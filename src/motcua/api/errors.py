@@ -3,45 +3,20 @@ stable machine code in ``code``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.http import PROBLEM_CONTENT_TYPE, problem_response
+from motcua.core.throttling import Throttled
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+__all__ = ["PROBLEM_CONTENT_TYPE", "install", "problem"]
 
 
-def problem(
-    request: HttpRequest,
-    *,
-    status: int,
-    code: str,
-    title: str,
-    detail: str = "",
-    errors: list[dict[str, Any]] | None = None,
-) -> HttpResponse:
-    import json
-
-    body: dict[str, Any] = {
-        "type": f"https://motcua.example/problems/{code}",
-        "title": title,
-        "status": status,
-        "code": code,
-        "instance": request.path,
-    }
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+#: The API's problem+json builder (shared with the pages' error handlers).
+problem = problem_response
 
 
 def install(api: NinjaAPI) -> None:
@@ -86,6 +61,20 @@ def install(api: NinjaAPI) -> None:
             errors=exc.errors or None,
         )
 
+    @api.exception_handler(Throttled)
+    def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = problem(
+            request,
+            status=429,
+            code=exc.code,
+            title="Quá nhiều yêu cầu",
+            detail=f"Vui lòng thử lại sau {exc.retry_after} giây.",
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DomainError):  # the body parser's refusal
+            return _domain(request, exc.__cause__)
         return problem(request, status=exc.status_code, code="http_error", title=str(exc))

@@ -71,6 +71,12 @@ class ActionOption:
     moves: list[Move] = field(default_factory=list)
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits that fit a 64-bit integer (``str.isdigit`` accepts "²",
+    which ``int`` refuses; a longer number overflows the database)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _graph(dossier: Dossier) -> Graph | None:
     try:
         return services.workflow_graph(dossier.configured_procedure_version)
@@ -204,7 +210,7 @@ def _requested(post: Any) -> list[RequestedItem]:
             RequestedItem(
                 reason_code=reason or "other",
                 text=text,
-                component_id=int(component) if component.isdigit() else None,
+                component_id=int(component) if _digits(component) else None,
             )
         )
     return items
@@ -231,7 +237,7 @@ def run_action(
     """Read the posted form of action ``name`` and call its service.
     Raises ``DomainError`` (including ``Conflict``) as the service does."""
     raw_version = _text(post, "expected_version")
-    if not raw_version.isdigit():
+    if not _digits(raw_version):
         raise DomainError(_("Thiếu phiên bản hồ sơ; vui lòng tải lại trang."), code="invalid")
     if int(raw_version) != dossier.version:
         # The page was stale: another person acted since it was read. The
@@ -287,7 +293,7 @@ def run_action(
         amount = _text(post, "amount_vnd").replace(".", "").replace(",", "")
         return services.dossier_ask_to_pay(
             **common,
-            amount_vnd=int(amount) if amount.isdigit() else 0,
+            amount_vnd=int(amount) if _digits(amount) else 0,
             reason=_text(post, "reason"),
         )
     if name == "apologise":

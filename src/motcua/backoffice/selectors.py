@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.accounts.selectors import agencies_for_user, user_has_role
+from motcua.core.text import search_terms
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import OPEN_STATES, QUEUE_STATES
 from motcua.units.models import Agency
@@ -69,19 +70,18 @@ def dossiers_in_scope(*, user: User) -> QuerySet[Dossier]:
 
 
 def dossiers_matching(*, user: User, query: str) -> QuerySet[Dossier]:
-    """Dossiers in ``user``'s scope whose code, applicant name, personal ID
-    or tax code, or procedure name matches ``query`` (none when empty)."""
-    text = " ".join(query.split())
-    if not text:
+    """Dossiers in ``user``'s scope matching every word of ``query``: code,
+    applicant name, personal ID or tax code, or procedure name (none when
+    the query has no word)."""
+    terms = search_terms(query)
+    if not terms:
         return Dossier.objects.none()
-    match = (
-        Q(code__icontains=text)
-        | Q(applicant__name__icontains=text)
-        | Q(applicant__personal_id=text)
-        | Q(applicant__tax_code=text)
-        | Q(configured_procedure_version__procedure_version__name__icontains=text)
-    )
-    return dossiers_in_scope(user=user).filter(match)
+    # Every word, folded (no diacritics, lower case, any Unicode form), is
+    # in the dossier's folded search text: the same on SQLite and PostgreSQL.
+    qs = dossiers_in_scope(user=user)
+    for term in terms:
+        qs = qs.filter(search_text__contains=term)
+    return qs
 
 
 def can_see_unit_dossiers(*, user: User, agency: Agency) -> bool:

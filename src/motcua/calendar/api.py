@@ -3,7 +3,7 @@ and the year's days off. Thin: parse, call a service, serialise."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -42,13 +42,29 @@ class DaysOffOut(Schema):
     working_weekend_days: list[DayOut]
 
 
+def _year_out_of_range(field: str) -> DomainError:
+    message = f"Năm phải trong khoảng {MIN_YEAR}-{MAX_YEAR}."
+    return DomainError(
+        message, code="year_out_of_range", errors=[{"field": field, "message": message}]
+    )
+
+
 def _moment(value: str, field: str) -> datetime:
+    """A moment within the calendar's years (every endpoint alike: 400
+    ``year_out_of_range`` outside, before any arithmetic can overflow)."""
     try:
-        return parse_local_datetime(value)
+        moment = parse_local_datetime(value)
     except ValueError as exc:
         raise DomainError(
             str(exc), code="invalid_datetime", errors=[{"field": field, "message": str(exc)}]
         ) from exc
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise _year_out_of_range(field) from None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR or not MIN_YEAR <= in_utc.year <= MAX_YEAR:
+        raise _year_out_of_range(field)
+    return moment
 
 
 @router.get("/due", response=DueOut, summary="Hạn giải quyết tính theo ngày làm việc")
@@ -77,7 +93,7 @@ def working_time(request: HttpRequest, at: str, province: str | None = None) -> 
 @router.get("/days-off", response=DaysOffOut, summary="Ngày nghỉ và ngày làm bù trong năm")
 def days_off(request: HttpRequest, year: int, province: str | None = None) -> DaysOffOut:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DomainError(f"Năm phải trong khoảng {MIN_YEAR}-{MAX_YEAR}.", code="year_out_of_range")
+        raise _year_out_of_range("year")
     infos = services.year_exceptions(year=year, province_code=province)
     rows = [
         (i.working, DayOut(date=i.day, reason=i.reason, source=i.source, reference=i.reference))

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -23,7 +24,8 @@ from motcua.catalog.services import Statutory
 from motcua.core.errors import DomainError
 
 router = Router(tags=["Danh mục thủ tục"])
-MAX_LIMIT = 200
+MAX_LIMIT = settings.MOTCUA_PAGE_SIZE_MAX
+MAX_OFFSET = settings.MOTCUA_PAGE_OFFSET_MAX
 
 # --------------------------------------------------------------------------
 # Input schemas
@@ -35,7 +37,7 @@ class ProcedureSearchIn(Schema):
     level: ImplementingLevel | None = None
     online: OnlineLevel | None = None
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class EstimateIn(Schema):

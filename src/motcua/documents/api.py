@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from motcua.accounts.models import User
 from motcua.api.auth import STAFF_AUTH
+from motcua.core.throttling import throttle_request
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
 
@@ -44,5 +45,6 @@ def file_out(stored: StoredFile) -> FileOut:
 def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[FileOut]:
     user: Any = request.user
     assert isinstance(user, User)
+    throttle_request(request=request, scope="upload", setting="MOTCUA_THROTTLE_UPLOAD")
     stored = stored_file_create(actor=user, uploaded=file)
     return Status(201, file_out(stored))

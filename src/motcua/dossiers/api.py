@@ -8,6 +8,7 @@ import datetime
 import uuid
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.params import functions as param
@@ -17,6 +18,7 @@ from motcua.accounts.models import Applicant, User
 from motcua.api.auth import STAFF_AUTH
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.models import StoredFile
 from motcua.dossiers import selectors, services
 from motcua.dossiers.attachments import Attachment
@@ -187,6 +189,7 @@ def _user(request: HttpRequest) -> User:
 
 @router.get("/track/{code}", response=TrackOut, auth=None, summary="Tra cứu hồ sơ công khai")
 def track(request: HttpRequest, code: str, factor: str) -> Any:
+    throttle_tracking(request=request, code=code)
     return selectors.dossier_track(code=code, factor=factor)
 
 
@@ -197,6 +200,7 @@ def submit(
     idempotency_key: Annotated[str | None, param.Header(None, alias="Idempotency-Key")] = None,
 ) -> Status[DossierOut]:
     user = _user(request)
+    throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
     procedure = (
         ConfiguredProcedure.objects.select_related(
             "agency__province",
@@ -249,11 +253,14 @@ def _attachments(documents: list[DocumentIn]) -> list[Attachment]:
 
 
 @router.get("", response=list[DossierOut], auth=STAFF_AUTH, summary="Danh sách hồ sơ")
-def list_dossiers(request: HttpRequest, mine: bool = False, limit: int = 50) -> list[DossierOut]:
+def list_dossiers(
+    request: HttpRequest,
+    mine: bool = False,
+    limit: Annotated[int, param.Query(50, ge=1, le=settings.MOTCUA_PAGE_SIZE_MAX)] = 50,
+) -> list[DossierOut]:
     """``mine=1``: the dossiers the user filed (or were filed for them);
     otherwise the officer's queue, soonest due first."""
     user = _user(request)
-    limit = max(1, min(limit, 200))
     qs = (
         selectors.dossiers_of_applicant(user=user)
         if mine

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.models import DocumentComponent, DocumentMode, UnsignedResultPolicy
 from motcua.core.errors import DomainError
+from motcua.core.limits import InputRejected, limits
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.documents.signatures import SignatureStatus, pdf_signature_check
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument, SignatureMark
@@ -111,6 +112,21 @@ def _check_owned(*, attachment: Attachment, actor: User, dossier: Dossier) -> St
     return attachment.file
 
 
+def _check_count(dossier: Dossier, adding: int) -> None:
+    """At most ``MOTCUA_DOSSIER_MAX_DOCUMENTS`` documents per dossier, over
+    all its actions."""
+    if not adding:
+        return
+    most = limits().dossier_documents
+    existing = DossierDocument.objects.filter(dossier_id=dossier.pk).count() if dossier.pk else 0
+    if existing + adding > most:
+        raise InputRejected(
+            _("Hồ sơ chỉ được kèm tối đa %(most)d giấy tờ.") % {"most": most},
+            code="too_many_documents",
+            field="documents",
+        )
+
+
 def check_attachments(
     *,
     dossier: Dossier,
@@ -121,6 +137,7 @@ def check_attachments(
     """Check ``attachments`` for ``dossier`` (no query for the components
     after the first call per procedure version). With ``require_all``,
     every required component to be submitted must be present."""
+    _check_count(dossier, len(attachments))
     components = _components(dossier)
     checked: list[tuple[Attachment, StoredFile, DocumentComponent | None]] = []
     for attachment in attachments:

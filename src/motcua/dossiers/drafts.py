@@ -28,6 +28,7 @@ from motcua.accounts.models import Applicant, User
 from motcua.catalog import eforms
 from motcua.catalog.models import ConfiguredProcedure, DocumentComponent, DocumentMode
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.limits import clean_form_data
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import services
@@ -254,7 +255,7 @@ def draft_save_field(
     schema = eform_schema(draft)
     if schema is None:
         return FieldSave(saved_at=draft.updated_at, changed=[])
-    data = eforms.data_from_post(schema, post)
+    data = clean_form_data(eforms.data_from_post(schema, post), with_eform=True)
     before = dict(_flatten(draft.form_data))
     after = dict(_flatten(data))
     changed = sorted(

@@ -131,6 +131,10 @@ class Dossier(models.Model):
     )
 
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    #: Folded (``core.text.fold``) code, applicant's name and identifiers and
+    #: procedure name as filed: the back office's search finds names typed
+    #: without diacritics, decomposed or in capitals on every database.
+    search_text = models.TextField(editable=False, blank=True, default="")
     result_delivery = models.CharField(
         _("hình thức nhận kết quả"), max_length=10, choices=Delivery.choices
     )

@@ -45,6 +45,8 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.workflows import END, Graph, Step, parse_graph
 from motcua.core.errors import Conflict, DomainError, PermissionDenied
+from motcua.core.limits import clean_form_data
+from motcua.core.text import fold
 from motcua.dossiers import attachments as files
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.hashing import event_hash
@@ -963,10 +965,13 @@ def _form_set(day: datetime.date) -> str:
     return FormSet.CIRCULAR_03_2025 if day >= FORM_SET_2025_FROM else FormSet.CIRCULAR_01_2018
 
 
-def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -> None:
+def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -> dict[str, Any]:
+    """``form_data`` bounded and in NFC (``core.limits``: tighter without an
+    e-form) and valid against the e-form; the cleaned copy to store."""
+    data = clean_form_data(form_data, with_eform=cpv.eform is not None)
     if cpv.eform is None:
-        return
-    errors = eforms.validate(cpv.eform.schema, dict(form_data))
+        return data
+    errors = eforms.validate(cpv.eform.schema, data)
     if errors:
         raise DomainError(
             _("Tờ khai chưa hợp lệ, vui lòng kiểm tra lại các trường được đánh dấu."),
@@ -977,6 +982,7 @@ def _check_form(cpv: ConfiguredProcedureVersion, form_data: Mapping[str, Any]) -
                 for message in messages
             ],
         )
+    return data
 
 
 _BY_KEY = PreparedRead(
@@ -988,6 +994,13 @@ _BY_KEY = PreparedRead(
 def _by_key(actor: User, key: str) -> Dossier | None:
     found = _BY_KEY.models(Dossier, actor.pk, key)
     return attach_related(found[0]) if found else None
+
+
+def dossier_search_text(*, applicant: Applicant, procedure_name: str) -> str:
+    """The folded words a dossier is found by (its code is added when it
+    is numbered)."""
+    parts = [applicant.name, applicant.personal_id or "", applicant.tax_code or "", procedure_name]
+    return fold(" ".join(p for p in parts if p))
 
 
 def dossier_submit(
@@ -1048,8 +1061,7 @@ def dossier_submit(
             )
     if assisted and is_applicant:
         assisted = False
-    data = dict(form_data or {})
-    _check_form(cpv, data)
+    data = _check_form(cpv, form_data or {})
     _remember(cpv, receiving)
     workflow_graph(cpv)  # a dossier is only filed under a usable workflow
 
@@ -1073,6 +1085,9 @@ def dossier_submit(
         submitted_at=now,
         tracking_token=secrets.token_urlsafe(12),
         idempotency_key=idempotency_key or None,
+        search_text=dossier_search_text(
+            applicant=applicant, procedure_name=cpv.procedure_version.name
+        ),
     )
     checked = files.check_attachments(
         dossier=dossier, actor=actor, attachments=attachments, require_all=True
@@ -1105,6 +1120,7 @@ def dossier_submit(
     try:
         with transaction.atomic():
             dossier.code = _next_code(receiving, day)
+            dossier.search_text = f"{fold(dossier.code)} {dossier.search_text}"
             event = _build_event(
                 dossier,
                 seq=1,
@@ -1229,8 +1245,8 @@ def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dic
     """The applicant's corrected form, checked against the pinned e-form."""
     if form_data is None:
         return {}
-    _check_form(pinned_version(dossier.configured_procedure_version_id), form_data)
-    return {"form_data": dict(form_data)}
+    cpv = pinned_version(dossier.configured_procedure_version_id)
+    return {"form_data": _check_form(cpv, form_data)}
 
 
 def dossier_complete(

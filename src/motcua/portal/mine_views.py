@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.limits import posted_int
+from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import drafts, selectors, services
 from motcua.dossiers.attachments import Attachment
@@ -194,6 +196,8 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     form_errors: dict[str, list[str]] = {}
     data = dossier.form_data
     if request.method == "POST":
+        if request.FILES:
+            throttle_request(request=request, scope="upload", setting="MOTCUA_THROTTLE_UPLOAD")
         attachments: list[Attachment] = []
         for pk in components:
             upload = request.FILES.get(f"file-{pk}")
@@ -232,7 +236,9 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                 service(
                     dossier=dossier,
                     actor=user,
-                    expected_version=int(request.POST.get("version") or dossier.version),
+                    expected_version=posted_int(
+                        request.POST.get("version"), field="version", default=dossier.version
+                    ),
                     form_data=new_data,
                     note=request.POST.get("note", "").strip()[:1000],
                     attachments=attachments,
@@ -271,7 +277,9 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             services.dossier_withdraw(
                 dossier=dossier,
                 actor=current_user(request),
-                expected_version=int(request.POST.get("version") or dossier.version),
+                expected_version=posted_int(
+                    request.POST.get("version"), field="version", default=dossier.version
+                ),
                 reason=request.POST.get("reason", "").strip()[:500],
             )
         except DomainError as exc:
@@ -325,6 +333,7 @@ def track(request: HttpRequest) -> HttpResponse:
     result = None
     not_found = False
     if code or factor:
+        throttle_tracking(request=request, code=code)
         try:
             result = selectors.dossier_track(code=code, factor=factor)
         except NotFound:

@@ -25,6 +25,7 @@ from motcua.catalog.models import ConfiguredProcedure, DocumentMode
 from motcua.catalog.selectors import agencies_offering, agency_procedures
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.text import search_terms
+from motcua.core.throttling import Throttled, throttle_request, throttled_message
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
@@ -226,7 +227,10 @@ def draft(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
         return _render_step(request, the_draft, step)
     action = request.POST.get("action", "next")
     if step == DraftStep.FORM:
-        drafts.draft_save_field(draft=the_draft, actor=user, post=request.POST)
+        try:
+            drafts.draft_save_field(draft=the_draft, actor=user, post=request.POST)
+        except DomainError as exc:  # over the form data limits: nothing saved
+            return _render_step(request, the_draft, step, submit_error=exc, status=422)
         if action == "save":
             return _render_step(request, the_draft, step, saved=True)
         errors = drafts.draft_check_form(draft=the_draft)
@@ -254,13 +258,18 @@ def draft(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
 def autosave(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
     """htmx: save the e-form after a field changed; a tiny status fragment."""
     the_draft = _draft(request, procedure)
-    result = drafts.draft_save_field(
-        draft=the_draft, actor=current_user(request), post=request.POST
-    )
+    try:
+        result = drafts.draft_save_field(
+            draft=the_draft, actor=current_user(request), post=request.POST
+        )
+    except DomainError as exc:  # over the form data limits: nothing saved
+        saved_at, errors = the_draft.updated_at, {"form_data": [exc.message]}
+    else:
+        saved_at, errors = result.saved_at, result.errors
     return render(
         request,
         "portal/_saved.html",
-        {"saved_at": timezone.localtime(result.saved_at), "errors": result.errors},
+        {"saved_at": timezone.localtime(saved_at), "errors": errors},
     )
 
 
@@ -289,6 +298,12 @@ def attach(request: HttpRequest, procedure: uuid.UUID, component: int) -> HttpRe
                 raise NotFound(_("Không tìm thấy giấy tờ trong kho."))
             drafts.draft_attach(draft=the_draft, actor=user, component_id=component, reused=doc)
         else:
+            try:
+                throttle_request(request=request, scope="upload", setting="MOTCUA_THROTTLE_UPLOAD")
+            except Throttled as exc:
+                if not is_htmx(request):
+                    raise
+                raise DomainError(throttled_message(exc)) from exc
             drafts.draft_attach(
                 draft=the_draft,
                 actor=user,
@@ -331,6 +346,7 @@ def submit(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
         raise Http404 from exc
     if the_draft.procedure.public_id != procedure:
         raise Http404
+    throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
     try:
         dossier = drafts.draft_submit(draft=the_draft, actor=user)
     except DomainError as exc:

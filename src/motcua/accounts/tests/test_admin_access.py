@@ -26,6 +26,8 @@ PROVINCE_ADMIN_OPENS = [
     "workcalendar_calendaroverride",
     "workcalendar_workinghours",
     "dossiers_dossier",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
 ]
 #: Pages it has no business in.
 PROVINCE_ADMIN_REFUSED = ["accounts_apitoken", "dossiers_dossiercounter"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import unicodedata
 from typing import Any, cast
 
 import pytest
@@ -525,3 +526,24 @@ def test_queue_queries_do_not_grow_with_dossiers(
         r = c.get("/can-bo/ho-so/")
     assert r.content.decode().count("/can-bo/ho-so/000.") == 5
     assert len(five) == len(one)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen van an",  # without diacritics
+        "NGUYỄN VĂN AN",  # capitals (SQLite's LIKE folds only ASCII)
+        "NGUYEN VAN",
+        unicodedata.normalize("NFD", "Nguyễn Văn An"),  # decomposed
+        "an nguyen",  # words in any order
+        "trich luc ho tich",
+    ],
+)
+def test_search_folds_diacritics_case_and_unicode_forms(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant, query: str
+) -> None:
+    d = accepted(personas, procedure, applicant)
+    page = client_for(personas.leader).get("/can-bo/ho-so/", {"q": query}).content.decode()
+    assert d.code in page, query
+    other = client_for(personas.leader).get("/can-bo/ho-so/", {"q": "tran thi"}).content.decode()
+    assert "Không tìm thấy hồ sơ nào" in other

@@ -46,7 +46,7 @@ def test_due_errors(client) -> None:
     assert_problem(
         client.get(f"{BASE}/due", {"start": "1800-02-13T16:00", "days": "1"}),
         status=400,
-        code="out_of_range",
+        code="year_out_of_range",
     )
     assert_problem(client.get(f"{BASE}/due", {"days": "1"}), status=422, code="validation_error")
 

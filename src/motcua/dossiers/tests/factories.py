@@ -5,6 +5,7 @@ directly: a procedure with 3 working days and a three-step workflow
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,10 +24,13 @@ from motcua.catalog.models import (
     WorkflowTemplate,
     WorkflowTemplateVersion,
 )
+from motcua.core.testing import Personas
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
 from motcua.documents.tests.factories import handmade_pdf
+from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
+from motcua.dossiers.models import Dossier
 from motcua.units.models import Agency
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -154,3 +158,31 @@ def upload(actor: User | None, name: str = "to-khai.pdf") -> StoredFile:
 
 def result_attachment(actor: User) -> Attachment:
     return Attachment(file=upload(actor, "ket-qua.pdf"), title="Bản sao trích lục hộ tịch")
+
+
+def advance(dossier: Dossier, personas: Personas, steps: int) -> Dossier:
+    """Walk a dossier of :data:`THREE_STEPS` (submitted on 2 March 2026)
+    ``steps`` actions forward: 1 accepted, 2 at the specialist, 3 at the
+    leader, 4 result ready (with a result file)."""
+    p = personas
+    walk: list[Callable[[Dossier], Dossier]] = [
+        lambda d: services.dossier_accept(
+            dossier=d, actor=p.officer, expected_version=1, now=local(2026, 3, 3, 9)
+        ),
+        lambda d: services.dossier_forward(
+            dossier=d, actor=p.officer, expected_version=2, now=local(2026, 3, 3, 10)
+        ),
+        lambda d: services.dossier_forward(
+            dossier=d, actor=p.specialist, expected_version=3, now=local(2026, 3, 4, 10)
+        ),
+        lambda d: services.dossier_decide(
+            dossier=d,
+            actor=p.leader,
+            expected_version=4,
+            result=[result_attachment(p.leader)],
+            now=local(2026, 3, 4, 14),
+        ),
+    ]
+    for step in walk[:steps]:
+        dossier = step(dossier)
+    return dossier

@@ -67,6 +67,7 @@ def _file(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> 
     )
 
 
+@pytest.mark.usefixtures("memory_cache")  # query budgets: the limiter is on Redis in production
 def test_api_budgets_through_the_lifecycle(
     personas: Personas,
     procedure: ConfiguredProcedure,

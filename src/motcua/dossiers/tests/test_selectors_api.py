@@ -168,6 +168,7 @@ def test_api_journey(personas: Personas, procedure: ConfiguredProcedure, client:
     assert_problem(client.get(URL), status=401, code="not_authenticated")
 
 
+@pytest.mark.usefixtures("memory_cache")  # query budgets: the limiter is on Redis in production
 def test_api_tracking(
     personas: Personas,
     procedure: ConfiguredProcedure,
@@ -192,6 +193,7 @@ def test_api_tracking(
     )
 
 
+@pytest.mark.usefixtures("memory_cache")  # query budgets: the limiter is on Redis in production
 def test_api_submission_query_budget(
     personas: Personas,
     procedure: ConfiguredProcedure,

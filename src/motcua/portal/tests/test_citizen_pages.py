@@ -88,6 +88,23 @@ def test_autosave_stores_the_field_and_reports_only_its_problem(client, personas
     assert draft.form_data["ngay_sinh"] == "17/05/1990"  # kept, nothing typed is lost
 
 
+def test_form_data_over_its_limit_is_said_in_place_and_not_saved(
+    client, personas, portal_procedure, settings
+):
+    settings.MOTCUA_FORM_DATA_MAX_BYTES = 100
+    _login(client)
+    client.get(_url(portal_procedure))
+    long_name = "Nguyễn Văn " + "Ân" * 100
+    resp = client.post(
+        _url(portal_procedure, "tu-dong-luu/"), {"ho_ten": long_name}, HTTP_HX_REQUEST="true"
+    )
+    assert resp.status_code == 200 and "Tờ khai quá lớn" in resp.content.decode()
+    resp = client.post(_url(portal_procedure), {"ho_ten": long_name, "action": "next"})
+    assert resp.status_code == 422 and "Tờ khai quá lớn" in resp.content.decode()
+    draft = DossierDraft.objects.get(owner=personas.citizen)
+    assert draft.form_data.get("ho_ten") != long_name
+
+
 def test_autosave_after_the_session_expired_says_so_in_place(client, portal_procedure):
     resp = client.post(
         _url(portal_procedure, "tu-dong-luu/"), {"ho_ten": "An"}, HTTP_HX_REQUEST="true"
@@ -341,6 +358,16 @@ def test_withdraw_after_confirmation(client, personas, portal_procedure):
     assert Dossier.objects.get().state == State.WITHDRAWN
 
 
+def test_a_garbled_version_is_an_error_on_the_page_not_a_crash(client, personas, portal_procedure):
+    d = filed(personas.citizen, portal_procedure)
+    _login(client)
+    for version in ("abc", "²", "9" * 40):
+        resp = client.post(f"/ho-so-cua-toi/{d.code}/rut/", {"version": version, "reason": "Nhầm"})
+        assert resp.status_code == 200, version
+        assert "Vui lòng nhập một số nguyên" in resp.content.decode()
+    assert Dossier.objects.get().state == State.SUBMITTED
+
+
 # ----------------------------------------------------------------- tracking
 
 
@@ -423,6 +450,7 @@ def test_citizen_document_store_is_untouched_by_drafts(personas, portal_procedur
     assert not CitizenDocument.objects.exists()
 
 
+@pytest.mark.usefixtures("memory_cache")  # query budgets: the limiter is on Redis in production
 def test_api_submission_with_a_document_stays_light(
     client, personas, portal_procedure, django_assert_max_num_queries
 ):

@@ -1,0 +1,457 @@
+"""The machinery of the authorisation matrix (the table itself is in
+``test_authorisation_matrix.py``): the roles, the world they act in, the
+request each (endpoint, case) sends, and the enumeration of every API
+operation and every page, so that an endpoint without a row fails.
+
+Run ``MOTCUA_MATRIX_PRINT=1 pytest -s -n 0 src/motcua/api/tests/test_authorisation_matrix.py``
+to print the observed table in the table's own format (for a new row: read
+it, check every cell against the domain rules, then paste it).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from motcua.accounts.models import Applicant, Role, User
+from motcua.accounts.services import api_token_issue
+from motcua.api.api import api
+from motcua.catalog.models import ConfiguredProcedure, DocumentComponent
+from motcua.core.testing import Personas, make_citizen, make_personas, make_staff
+from motcua.documents.models import StoredFile
+from motcua.documents.services import stored_file_create
+from motcua.documents.tests.factories import handmade_pdf, png_bytes
+from motcua.dossiers import services
+from motcua.dossiers.attachments import Attachment
+from motcua.dossiers.models import Dossier, DossierDocument
+from motcua.dossiers.tests.factories import add_components, advance, local, make_procedure
+
+#: The columns of the table, in order.
+ROLES: tuple[str, ...] = (
+    "anon",  # not signed in
+    "own",  # the citizen who filed the dossiers
+    "oth",  # another citizen
+    "offA",  # one-stop officer of the dossiers' agency (commune A)
+    "speA",  # specialist of commune A
+    "ldrA",  # leader of commune A
+    "admA",  # unit admin of commune A
+    "offB",  # the same roles in another agency (commune B)
+    "speB",
+    "ldrB",
+    "admB",
+    "insp",  # inspector of the province
+    "padm",  # province administrator
+    "none",  # staff account with no role anywhere
+)
+
+#: Pages outside the matrix on purpose: Django's own admin (guarded by
+#: ``is_staff`` and model permissions, one row ``admin:index`` proves a
+#: role alone does not open it) and the API's documentation routes.
+EXCLUDED_NAMESPACES = ("admin", "api-v1")
+
+_MISSING_CODE = "000.01.01.H99-260302-9999"
+_MISSING_UUID = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
+@dataclass
+class World:
+    """Everything the cells refer to, built once per module."""
+
+    personas: Personas
+    users: dict[str, User | None]
+    tokens: dict[str, str]
+    procedure: ConfiguredProcedure
+    open_procedure: ConfiguredProcedure
+    components: list[DocumentComponent]
+    dossiers: dict[str, Dossier]  # by case: submitted, processing, supplementing, result_ready
+    document: DossierDocument  # the citizen's PDF on the submitted dossier
+    photo: DossierDocument  # the citizen's photo on the submitted dossier (has a thumbnail)
+    result: DossierDocument  # the result on the result_ready dossier
+    image: StoredFile  # an image the owner uploaded (has a thumbnail)
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def code(self, case: str) -> str:
+        return _MISSING_CODE if case == "missing" else self.dossiers[case].code
+
+
+def build_world() -> World:
+    p = make_personas()
+    place = p.place
+    users: dict[str, User | None] = {
+        "anon": None,
+        "own": p.citizen,
+        "oth": make_citizen("congdan_khac", "079200000456"),
+        "offA": p.officer,
+        "speA": p.specialist,
+        "ldrA": p.leader,
+        "admA": p.unit_admin,
+        "offB": p.officer_b,
+        "speB": make_staff("chuyenvien_b", (place.agency_b, Role.SPECIALIST)),
+        "ldrB": make_staff("lanhdao_b", (place.agency_b, Role.LEADER)),
+        "admB": make_staff("quantri_b", (place.agency_b, Role.UNIT_ADMIN)),
+        "insp": p.inspector,
+        "padm": p.province_admin,
+        "none": make_staff("nhanvien", full_name="Nhân viên chưa có vai trò"),
+    }
+    procedure = make_procedure(place.agency_a)
+    components = add_components(procedure)
+    # A second procedure without documents, for the submission cells (so a
+    # submission's answer is about who submits, not about missing papers).
+    open_procedure = make_procedure(place.agency_a)
+    for configured in (procedure, open_procedure):
+        national = configured.procedure
+        national.current_version = configured.current_version.procedure_version  # type: ignore[union-attr]
+        national.save(update_fields=["current_version"])
+    applicant = Applicant.objects.get(user=p.citizen)
+
+    def submit(hour: int, *extra: Attachment) -> Dossier:
+        pdf = stored_file_create(actor=p.citizen, content=handmade_pdf(), name="to-khai.pdf")
+        return services.dossier_submit(
+            actor=p.citizen,
+            procedure=procedure,
+            applicant=applicant,
+            attachments=[Attachment(file=pdf, component_id=components[0].pk), *extra],
+            now=local(2026, 3, 2, hour),
+        )
+
+    photo = stored_file_create(actor=p.citizen, content=png_bytes((400, 300)), name="anh.png")
+    submitted = submit(8, Attachment(file=photo, component_id=components[1].pk))
+    processing = advance(submit(9), p, 2)
+    done = advance(submit(10), p, 4)
+    asked = services.dossier_ask_to_supplement(
+        dossier=advance(submit(11), p, 2),
+        actor=p.specialist,
+        expected_version=3,
+        reason="Bản sao chưa rõ",
+        items=["Bản sao giấy tờ tùy thân"],
+        now=local(2026, 3, 4, 9),
+    )
+    image = stored_file_create(actor=p.citizen, content=png_bytes((400, 300)), name="anh.png")
+    assert image.thumbnail, "the image should have a thumbnail"
+    world = World(
+        personas=p,
+        users=users,
+        tokens={},
+        procedure=procedure,
+        open_procedure=open_procedure,
+        components=components,
+        dossiers={
+            "submitted": submitted,
+            "processing": processing,
+            "supplementing": asked,
+            "result_ready": done,
+        },
+        document=DossierDocument.objects.get(
+            dossier=submitted, file__content_type="application/pdf"
+        ),
+        photo=DossierDocument.objects.get(dossier=submitted, file=photo),
+        result=DossierDocument.objects.get(dossier=done, kind="result"),
+        image=image,
+    )
+    for role, user in users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+            world.tokens[role] = api_token_issue(user=user, name="ma trận")[1]
+        world.clients[role] = client
+    return world
+
+
+# --------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    json: dict[str, Any] | None = None
+    form: dict[str, Any] | None = None
+    query: dict[str, str] | None = None
+
+
+Builder = Callable[[World, str], Call]
+
+
+def _post_json(path: str, body: dict[str, Any]) -> Call:
+    return Call("POST", path, json=body)
+
+
+def _upload(w: World, case: str) -> Call:
+    return Call("POST", "/api/v1/files", form={"__file__": "tep.pdf"})
+
+
+def _submit(w: World, case: str) -> Call:
+    procedure = w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
+    return _post_json("/api/v1/dossiers", {"procedure": str(procedure)})
+
+
+def _act(w: World, case: str) -> Call:
+    state, action = case.split(":")
+    version = 1 if state in ("submitted", "missing") else w.dossiers[state].version
+    return _post_json(
+        f"/api/v1/dossiers/{w.code(state)}/actions/{action}", {"expected_version": version}
+    )
+
+
+def _bo_act(w: World, case: str) -> Call:
+    state, action = case.split(":")
+    version = 1 if state in ("submitted", "missing") else w.dossiers[state].version
+    return Call(
+        "POST",
+        f"/can-bo/ho-so/{w.code(state)}/thao-tac/{action}/",
+        form={"expected_version": str(version)},
+    )
+
+
+def _procedure_uuid(w: World, case: str) -> uuid.UUID:
+    return w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
+
+
+def _get(path: str) -> Builder:
+    return lambda w, case: Call("GET", path)
+
+
+#: One builder per endpoint key; keys are ``"METHOD /api/v1/… template"`` for
+#: API operations and ``"METHOD namespace:name"`` for pages.
+BUILDERS: dict[str, Builder] = {
+    # -------------------------------------------------------------- API
+    "GET /api/v1/accounts/me": _get("/api/v1/accounts/me"),
+    "GET /api/v1/accounts/agencies/{public_id}/staff": lambda w, c: Call(
+        "GET", f"/api/v1/accounts/agencies/{w.personas.place.agency_a.public_id}/staff"
+    ),
+    "GET /api/v1/units/search": lambda w, c: Call(
+        "GET", "/api/v1/units/search", query={"q": "Đông Hòa"}
+    ),
+    "GET /api/v1/units/agencies": lambda w, c: Call(
+        "GET", "/api/v1/units/agencies", query={"q": "UBND"}
+    ),
+    "GET /api/v1/units/{generation}/{code}": _get("/api/v1/units/2025/99001"),
+    "GET /api/v1/calendar/due": lambda w, c: Call(
+        "GET", "/api/v1/calendar/due", query={"start": "2026-03-02T08:00:00+07:00", "days": "3"}
+    ),
+    "GET /api/v1/calendar/working-time": lambda w, c: Call(
+        "GET", "/api/v1/calendar/working-time", query={"at": "2026-03-02T09:00:00+07:00"}
+    ),
+    "GET /api/v1/calendar/days-off": lambda w, c: Call(
+        "GET", "/api/v1/calendar/days-off", query={"year": "2026"}
+    ),
+    "GET /api/v1/catalog/procedures": _get("/api/v1/catalog/procedures"),
+    "GET /api/v1/catalog/procedures/{code}": lambda w, c: Call(
+        "GET", f"/api/v1/catalog/procedures/{w.procedure.procedure.code}"
+    ),
+    "GET /api/v1/catalog/agencies/{public_id}/procedures": lambda w, c: Call(
+        "GET", f"/api/v1/catalog/agencies/{w.personas.place.agency_a.public_id}/procedures"
+    ),
+    "GET /api/v1/catalog/procedures/{code}/estimate": lambda w, c: Call(
+        "GET",
+        f"/api/v1/catalog/procedures/{w.procedure.procedure.code}/estimate",
+        query={"agency": w.personas.place.agency_a.public_id},
+    ),
+    "GET /api/v1/dossiers/track/{code}": lambda w, c: Call(
+        "GET",
+        f"/api/v1/dossiers/track/{w.code(c.split(':')[0])}",
+        query={"factor": "0123" if c.endswith(":right_factor") else "9999"},
+    ),
+    "POST /api/v1/dossiers": _submit,
+    "GET /api/v1/dossiers": lambda w, c: Call(
+        "GET", "/api/v1/dossiers", query={"mine": "true"} if c == "mine" else None
+    ),
+    "GET /api/v1/dossiers/{code}": lambda w, c: Call("GET", f"/api/v1/dossiers/{w.code(c)}"),
+    "GET /api/v1/dossiers/{code}/events": lambda w, c: Call(
+        "GET", f"/api/v1/dossiers/{w.code(c)}/events"
+    ),
+    "POST /api/v1/dossiers/{code}/actions/{action}": _act,
+    "POST /api/v1/files": _upload,
+    # ------------------------------------------------------------ pages
+    "GET admin:index": _get("/admin/"),
+    "GET login": _get("/dang-nhap/"),
+    "POST logout": lambda w, c: Call("POST", "/dang-xuat/", form={}),
+    "GET backoffice:home": _get("/can-bo/"),
+    "GET backoffice:agency": lambda w, c: Call(
+        "GET", f"/can-bo/don-vi/{w.personas.place.agency_a.public_id}/"
+    ),
+    "GET backoffice:unit_dossiers": lambda w, c: Call(
+        "GET", f"/can-bo/don-vi/{w.personas.place.agency_a.public_id}/ho-so/"
+    ),
+    "GET backoffice:queue": _get("/can-bo/ho-so/"),
+    "GET backoffice:intake": _get("/can-bo/tiep-nhan/"),
+    "GET backoffice:dossier": lambda w, c: Call("GET", f"/can-bo/ho-so/{w.code(c)}/"),
+    "POST backoffice:dossier_action": _bo_act,
+    "GET backoffice:dossier_document": lambda w, c: Call(
+        "GET", f"/can-bo/ho-so/{w.code(c)}/tai-lieu/{w.document.public_id}/"
+    ),
+    "GET backoffice:dossier_thumbnail": lambda w, c: Call(
+        "GET", f"/can-bo/ho-so/{w.code(c)}/tai-lieu/{w.photo.public_id}/anh-nho/"
+    ),
+    "GET backoffice:dossier_print": lambda w, c: Call(
+        "GET", f"/can-bo/ho-so/{w.code(c)}/in/kiem-soat/"
+    ),
+    "GET catalog:list": _get("/thu-tuc/"),
+    "GET catalog:detail": lambda w, c: Call("GET", f"/thu-tuc/{w.procedure.procedure.code}/"),
+    "GET catalog:form": lambda w, c: Call(
+        "GET", f"/thu-tuc/{w.procedure.procedure.code}/bieu-mau/"
+    ),
+    "GET portal:home": _get("/"),
+    "GET portal:register": _get("/dang-ky/"),
+    "GET portal:account": _get("/tai-khoan/"),
+    "GET portal:after_login": _get("/sau-dang-nhap/"),
+    "GET portal:pick": _get("/nop-ho-so/"),
+    "GET portal:submitted": lambda w, c: Call("GET", f"/nop-ho-so/da-nop/{w.code(c)}/"),
+    "GET portal:draft": lambda w, c: Call("GET", f"/nop-ho-so/{_procedure_uuid(w, c)}/"),
+    "POST portal:autosave": lambda w, c: Call(
+        "POST", f"/nop-ho-so/{_procedure_uuid(w, c)}/tu-dong-luu/", form={}
+    ),
+    "POST portal:attach": lambda w, c: Call(
+        "POST",
+        f"/nop-ho-so/{_procedure_uuid(w, c)}/giay-to/{w.components[0].pk}/",
+        form={"__file__": "tep.pdf"},
+    ),
+    "POST portal:submit": lambda w, c: Call(
+        "POST", f"/nop-ho-so/{_procedure_uuid(w, c)}/nop/", form={}
+    ),
+    "GET portal:thumbnail": lambda w, c: Call("GET", f"/tep/{w.image.public_id}/anh-nho/"),
+    "GET portal:my_dossiers": _get("/ho-so-cua-toi/"),
+    "GET portal:my_dossier": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/"),
+    "GET portal:supplement": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/bo-sung/"),
+    "POST portal:withdraw": lambda w, c: Call(
+        "POST", f"/ho-so-cua-toi/{w.code(c)}/rut/", form={"reason": "Không cần nữa"}
+    ),
+    "GET portal:result_file": lambda w, c: Call(
+        "GET",
+        f"/ho-so-cua-toi/{w.code(c)}/ket-qua/"
+        f"{w.result.public_id if c == 'result_ready' else _MISSING_UUID}/",
+    ),
+    "GET portal:track": lambda w, c: Call(
+        "GET",
+        "/tra-cuu/",
+        query={
+            "ma": w.code(c.split(":")[0]),
+            "so": "0123" if c.endswith(":right_factor") else "9999",
+        },
+    ),
+}
+
+
+class _Rollback(Exception):
+    """Raised to undo whatever one cell's request wrote."""
+
+
+def send(world: World, role: str, call: Call) -> tuple[int, bytes]:
+    """The status and body ``role`` gets for ``call``; the database and the
+    client's cookies (a sign-out) are left as they were."""
+    client = world.clients[role]
+    cookies = copy.deepcopy(client.cookies)
+    headers: dict[str, str] = {}
+    if call.path.startswith("/api/") and role in world.tokens:
+        headers["Authorization"] = f"Bearer {world.tokens[role]}"
+    status, body = 0, b""
+    try:
+        with transaction.atomic():
+            response = _request(client, call, headers)
+            status = response.status_code
+            if not getattr(response, "streaming", False):
+                body = response.content
+            raise _Rollback
+    except _Rollback:
+        pass
+    client.cookies = cookies
+    return status, body
+
+
+def _request(client: Client, call: Call, headers: dict[str, str]) -> HttpResponse:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if call.method == "GET":
+        return client.get(call.path, data=call.query, headers=headers)  # type: ignore[return-value]
+    if call.json is not None:
+        return client.post(  # type: ignore[return-value]
+            call.path,
+            data=json.dumps(call.json),
+            content_type="application/json",
+            headers=headers,
+        )
+    form = dict(call.form or {})
+    name = form.pop("__file__", None)
+    if name is not None:
+        form["file"] = SimpleUploadedFile(name, handmade_pdf(), content_type="application/pdf")
+    return client.post(call.path, data=form, headers=headers)  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------ enumeration
+
+
+def api_operations() -> set[str]:
+    """``"METHOD /api/v1/…"`` for every operation in the OpenAPI document."""
+    schema = api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def _patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from _patterns(pattern, inner)
+        else:
+            yield namespace, pattern
+
+
+def page_names() -> set[str]:
+    """``namespace:name`` of every page the URL resolver knows, except the
+    excluded namespaces."""
+    names = set()
+    for namespace, pattern in _patterns(get_resolver()):
+        if namespace.rstrip(":") in EXCLUDED_NAMESPACES:
+            continue
+        assert pattern.name, f"every page needs a URL name: {pattern.pattern}"
+        names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+# ----------------------------------------------------------------- table
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    case: str
+    expected: dict[str, int]  # 0: not yet known (fails unless printing)
+
+
+def parse(table: str) -> list[Row]:
+    """Rows of ``METHOD target  case  status × len(ROLES)``; ``#`` starts a
+    comment, the header line starts with ``endpoint``."""
+    rows = []
+    for raw in table.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.startswith("endpoint"):
+            continue
+        parts = line.split()
+        method, target, case, *statuses = parts
+        assert len(statuses) == len(ROLES), f"{len(statuses)} statuses, not {len(ROLES)}: {raw}"
+        expected = {r: (0 if s == "?" else int(s)) for r, s in zip(ROLES, statuses, strict=True)}
+        rows.append(Row(f"{method} {target}", case, expected))
+    return rows
+
+
+def render(observed: list[tuple[str, str, dict[str, int]]]) -> str:
+    head = f"{'endpoint':<58} {'case':<24} " + " ".join(f"{r:>4}" for r in ROLES)
+    lines = [head]
+    for key, case, statuses in observed:
+        cells = " ".join(f"{statuses[r]:>4}" for r in ROLES)
+        lines.append(f"{key:<58} {case:<24} {cells}")
+    return "\n".join(lines)

@@ -1,0 +1,202 @@
+"""The authorisation matrix: every API operation and every page × every
+role × the object states where they matter → the expected status, in ONE
+table. An operation or page without a row fails, and so does a row for
+something that no longer exists. "Not found" is alike for a missing and a
+forbidden object (compare the ``missing`` case with the other cases).
+
+How to read a row: ``METHOD endpoint case`` then one status per role (see
+``matrix.ROLES`` for the columns). Cases: ``-`` (no object), a dossier state
+(``submitted`` at reception in commune A, ``processing`` at the specialist
+step, ``supplementing`` asked to supplement by the specialist,
+``result_ready`` with its result, ``missing`` a code that does not
+exist), ``state:action`` for actions, ``state:right_factor`` /
+``state:wrong_factor`` for public tracking, ``own_agency`` / ``missing``
+for a procedure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from motcua.api.tests import matrix
+
+TABLE = """
+endpoint                                                   case                     anon  own  oth offA speA ldrA admA offB speB ldrB admB insp padm none
+GET /api/v1/accounts/me                                    -                         401  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/accounts/agencies/{public_id}/staff            -                         401  404  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/units/search                                   -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/units/agencies                                 -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/units/{generation}/{code}                      -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/calendar/due                                   -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/calendar/working-time                          -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/calendar/days-off                              -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/catalog/procedures                             -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/catalog/procedures/{code}                      -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/catalog/agencies/{public_id}/procedures        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/catalog/procedures/{code}/estimate             -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/dossiers/track/{code}                          submitted:right_factor    200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/dossiers/track/{code}                          submitted:wrong_factor    404  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/dossiers/track/{code}                          missing:right_factor      404  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/dossiers                                      own_agency                401  201  201  400  400  400  400  400  400  400  400  400  400  400  # staff without an applicant: 400 applicant_required
+POST /api/v1/dossiers                                      missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/dossiers                                       -                         401  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/dossiers                                       mine                      401  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/dossiers/{code}                                submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/dossiers/{code}                                processing                401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/dossiers/{code}                                result_ready              401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/dossiers/{code}                                missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/dossiers/{code}                                supplementing             401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/dossiers/{code}/events                         submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/dossiers/{code}/events                         missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/dossiers/{code}/actions/{action}              submitted:accept          401  403  404  200  403  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              submitted:refuse          401  403  404  400  403  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              processing:forward        401  403  404  403  200  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              processing:accept         401  400  404  400  400  400  400  404  404  404  404  400  400  404
+POST /api/v1/dossiers/{code}/actions/{action}              result_ready:hand_over    401  403  404  200  403  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              submitted:withdraw        401  200  404  403  403  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              supplementing:supplement  401  200  404  403  403  403  403  404  404  404  404  403  403  404
+POST /api/v1/dossiers/{code}/actions/{action}              submitted:unknown         401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/dossiers/{code}/actions/{action}              missing:accept            401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/files                                         -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
+GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302  # Django's admin needs is_staff, which no role grants
+GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
+GET backoffice:home                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET backoffice:agency                                      -                         302  404  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:unit_dossiers                               -                         302  404  404  404  404  200  404  404  404  404  404  200  404  404
+GET backoffice:queue                                       -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET backoffice:intake                                      -                         302  404  404  200  404  404  404  200  404  404  404  404  404  404
+GET backoffice:dossier                                     submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # finding: the applicant opens the back-office page of their own dossier
+GET backoffice:dossier                                     processing                302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier                                     result_ready              302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier                                     missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET backoffice:dossier                                     supplementing             302  200  404  200  200  200  200  404  404  404  404  200  200  404
+POST backoffice:dossier_action                             submitted:accept          302  403  404  302  403  403  403  404  404  404  404  403  403  404
+POST backoffice:dossier_action                             processing:forward        302  403  404  403  302  403  403  404  404  404  404  403  403  404
+POST backoffice:dossier_action                             result_ready:hand_over    302  403  404  302  403  403  403  404  404  404  404  403  403  404
+POST backoffice:dossier_action                             submitted:unknown         302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST backoffice:dossier_action                             missing:accept            302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET backoffice:dossier_document                            submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier_document                            processing                302  404  404  404  404  404  404  404  404  404  404  404  404  404  # a document of another dossier
+GET backoffice:dossier_document                            missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET backoffice:dossier_thumbnail                           submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # the photo's thumbnail
+GET backoffice:dossier_thumbnail                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET backoffice:dossier_print                               submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier_print                               missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET catalog:list                                           -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET catalog:detail                                         -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET catalog:form                                           -                         404  404  404  404  404  404  404  404  404  404  404  404  404  404  # the procedure has no e-form
+GET portal:home                                            -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:register                                        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:account                                         -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:after_login                                     -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
+GET portal:pick                                            -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:submitted                                       submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:submitted                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:draft                                           own_agency                302  200  200  404  404  404  404  404  404  404  404  404  404  404
+GET portal:draft                                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST portal:autosave                                       own_agency                302  200  200  404  404  404  404  404  404  404  404  404  404  404
+POST portal:autosave                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST portal:attach                                         own_agency                302  422  422  404  404  404  404  404  404  404  404  404  404  404
+POST portal:attach                                         missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST portal:submit                                         own_agency                302  404  404  404  404  404  404  404  404  404  404  404  404  404  # no draft was started
+POST portal:submit                                         missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:thumbnail                                       -                         302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_dossiers                                     -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:my_dossier                                      submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_dossier                                      processing                302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_dossier                                      result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_dossier                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:my_dossier                                      supplementing             302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:supplement                                      submitted                 302  302  404  404  404  404  404  404  404  404  404  404  404  404  # not asked to supplement: back to the dossier
+GET portal:supplement                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:supplement                                      supplementing             302  200  404  404  404  404  404  404  404  404  404  404  404  404
+POST portal:withdraw                                       submitted                 302  302  404  404  404  404  404  404  404  404  404  404  404  404
+POST portal:withdraw                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:result_file                                     result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:result_file                                     submitted                 302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:result_file                                     missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:track                                           submitted:right_factor    200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET portal:track                                           submitted:wrong_factor    404  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET portal:track                                           missing:right_factor      404  404  404  404  404  404  404  404  404  404  404  404  404  404
+"""
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROVINCE_CODE = "99"
+    from motcua.dossiers.attachments import components_of
+
+    components_of.cache_clear()
+
+
+ROWS = matrix.parse(TABLE)
+
+#: Roles that may not see the dossiers of commune A at all.
+OUTSIDERS = ("anon", "oth", "offB", "speB", "ldrB", "admB", "none")
+#: Endpoints that show a dossier to whoever knows its code and second factor.
+PUBLIC_TRACKING = ("GET /api/v1/dossiers/track/{code}", "GET portal:track")
+
+
+def leaks(world: matrix.World, key: str, call: matrix.Call, answers: Any) -> list[str]:
+    """A successful answer to an outsider must not name any of the dossiers
+    (a status alone does not prove a list or a page hides them)."""
+    if key in PUBLIC_TRACKING:
+        return []
+    found = []
+    for role in OUTSIDERS:
+        status, body = answers[role]
+        if not 200 <= status < 300:
+            continue
+        for dossier in world.dossiers.values():
+            if dossier.code not in call.path and dossier.code.encode() in body:
+                found.append(f"{key} as {role}: the answer names dossier {dossier.code}")
+    return found
+
+
+def test_every_api_operation_and_page_has_a_row() -> None:
+    keys = {row.key for row in ROWS}
+    operations = matrix.api_operations()
+    pages = {key for key in keys if not key.split()[1].startswith("/")}
+    page_targets = {key.split()[1] for key in pages}
+    assert operations - keys == set(), "API operations without a row in the matrix"
+    assert matrix.page_names() - page_targets == set(), "pages without a row in the matrix"
+    stale = {k for k in keys if k.split()[1].startswith("/") and k not in operations}
+    stale |= {k for k in pages if k.split()[1] not in matrix.page_names() | {"admin:index"}}
+    assert stale == set(), "rows for endpoints that no longer exist"
+    assert set(matrix.BUILDERS) == keys, "a request builder per row key, and no other"
+
+
+def test_authorisation_matrix(db: None, record_property: Any) -> None:
+    world = matrix.build_world()
+    observed: list[tuple[str, str, dict[str, int]]] = []
+    wrong: list[str] = []
+    cases = {(row.key, row.case): row.expected for row in ROWS}
+    assert len(cases) == len(ROWS), "a row is written twice"
+    for key, case in cases:
+        call = matrix.BUILDERS[key](world, case)
+        answers = {role: matrix.send(world, role, call) for role in matrix.ROLES}
+        statuses = {role: status for role, (status, _body) in answers.items()}
+        observed.append((key, case, statuses))
+        wrong += leaks(world, key, call, answers)
+        expected = cases[key, case]
+        for role, status in statuses.items():
+            if expected[role] != status:
+                wrong.append(f"{key} [{case}] as {role}: {status}, expected {expected[role]}")
+    if os.environ.get("MOTCUA_MATRIX_PRINT"):
+        print("\n" + matrix.render(observed))  # noqa: T201 - the developer asked for it
+    endpoints = {key for key, _case, _s in observed}
+    operations = sum(1 for key in endpoints if key.split()[1].startswith("/"))
+    size = (
+        f"({operations} API operations + {len(endpoints) - operations} pages: "
+        f"{len(observed)} endpoint cases) × {len(matrix.ROLES)} roles"
+    )
+    cells = len(observed) * len(matrix.ROLES)
+    record_property("authorisation_matrix", f"{size} = {cells} cells")
+    assert ROWS, "the matrix is empty"
+    assert wrong == [], "\n".join(wrong)
