@@ -42,7 +42,7 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
 
     response = page.goto(f"/can-bo/don-vi/{personas.place.agency_b.public_id}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Không tìm thấy trang").is_visible()
+    assert page.get_by_role("heading", name="Không tìm thấy").is_visible()
 
 
 def test_wrong_password_message_in_vietnamese(page):
