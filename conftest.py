@@ -170,16 +170,30 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A phone-sized page (360×740, like a mid-range Android) on the live server."""
+    pg = new_page(browser, live_server, width=360, height=740)
+    yield pg
+    pg.context.close()
+
+
+@pytest.fixture
+def desktop_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A page the size of an officer's desktop screen (1366×768)."""
+    pg = new_page(browser, live_server, width=1366, height=768)
+    yield pg
+    pg.context.close()
+
+
+def new_page(browser: Any, live_server: Any, *, width: int, height: int) -> Any:
+    """A page of ``width``×``height`` on the live server, in Vietnamese and
+    Vietnam's time zone (close it with ``page.context.close()``)."""
     context = browser.new_context(
         base_url=live_server.url,
-        viewport={"width": 360, "height": 740},
+        viewport={"width": width, "height": height},
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
     )
     context.set_default_timeout(10_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    return context.new_page()
 
 
 #: axe rules whose "needs review" (incomplete) results are real defects on

@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "motcua.api",
     "motcua.jobs",
     "motcua.integrations.smtp",
-    "django.contrib.admin",
+    "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -143,6 +143,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "motcua.core.lockout.LockoutBackend",
     "motcua.accounts.backends.UsernameOrIdentifierBackend",
+    # Admin-site permissions from the roles a person holds (accounts.admin_access).
+    "motcua.accounts.admin_access.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,10 +5,6 @@ from django.urls import include, path
 from motcua.api.api import api
 from motcua.portal.forms import LoginForm
 
-admin.site.site_header = "Quản trị Một Cửa"
-admin.site.site_title = "Quản trị Một Cửa"
-admin.site.index_title = "Cấu hình hệ thống"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

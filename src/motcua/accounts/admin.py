@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from motcua.accounts.models import ApiToken, Applicant, RoleAssignment, User
 
@@ -19,6 +22,21 @@ class UserAdmin(BaseUserAdmin[User]):
         ("Thông tin thêm", {"fields": ("full_name", "phone")}),
     )
     inlines = [RoleInline]
+
+    #: What only a superuser may set: the province administrator manages
+    #: staff accounts and their roles, never who is a superuser.
+    SUPERUSER_ONLY = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + self.SUPERUSER_ONLY
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(RoleAssignment)

@@ -72,3 +72,15 @@ def api_token_get_for_user(*, user: User, token_id: int) -> ApiToken:
         return ApiToken.objects.get(pk=token_id, user=user)
     except ApiToken.DoesNotExist:
         raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found") from None
+
+
+def roles_grantable(*, user: User, agency: Agency) -> list[str]:
+    """The roles ``user`` may grant and revoke in ``agency``, in the order of
+    :class:`Role`: everything for a superuser or the province's
+    administrator; the unit's working roles (not the province-wide ones) for
+    its unit administrator; nothing for anyone else."""
+    if user.is_superuser or user_has_role(user=user, agency=agency, roles=[Role.PROVINCE_ADMIN]):
+        return list(Role.values)
+    if user_has_role(user=user, agency=agency, roles=[Role.UNIT_ADMIN]):
+        return [r for r in Role.values if r not in PROVINCE_WIDE_ROLES]
+    return []

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.accounts.models import (
-    PROVINCE_WIDE_ROLES,
     ApiScope,
     ApiToken,
     Applicant,
@@ -25,7 +24,7 @@ from motcua.accounts.models import (
     RoleAssignment,
     User,
 )
-from motcua.accounts.selectors import ROLE_MANAGERS, user_has_role
+from motcua.accounts.selectors import ROLE_MANAGERS, roles_grantable, user_has_role
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.core.limits import nfc
@@ -40,17 +39,19 @@ def _check_manager(*, actor: User, agency: Agency) -> None:
         raise NotFound("Không tìm thấy cơ quan, đơn vị.", code="agency_not_found")
 
 
+def _check_grantable(*, actor: User, agency: Agency, role: str) -> None:
+    if role not in roles_grantable(user=actor, agency=agency):
+        raise DomainError(
+            "Chỉ quản trị tỉnh mới được cấp hoặc thu hồi vai trò quản trị tỉnh hoặc thanh tra.",
+            code="role_not_grantable",
+        )
+
+
 def role_assignment_grant(*, actor: User, user: User, agency: Agency, role: str) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError(f"Vai trò không hợp lệ: {role}.", code="invalid_role")
     _check_manager(actor=actor, agency=agency)
-    if role in PROVINCE_WIDE_ROLES and not (
-        actor.is_superuser or user_has_role(user=actor, agency=agency, roles=[Role.PROVINCE_ADMIN])
-    ):
-        raise DomainError(
-            "Chỉ quản trị tỉnh mới được cấp vai trò quản trị tỉnh hoặc thanh tra.",
-            code="role_not_grantable",
-        )
+    _check_grantable(actor=actor, agency=agency, role=role)
     try:
         with transaction.atomic():
             return RoleAssignment.objects.create(user=user, agency=agency, role=role)
@@ -61,7 +62,10 @@ def role_assignment_grant(*, actor: User, user: User, agency: Agency, role: str)
 
 
 def role_assignment_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    """Revoke a role the actor could have granted (a unit administrator
+    cannot revoke the province administrator's role held in its unit)."""
     _check_manager(actor=actor, agency=assignment.agency)
+    _check_grantable(actor=actor, agency=assignment.agency, role=assignment.role)
     assignment.delete()
 
 

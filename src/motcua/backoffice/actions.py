@@ -25,7 +25,12 @@ from motcua.catalog.workflows import END, Action, Graph, Step
 from motcua.core.errors import DomainError
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import services
-from motcua.dossiers.attachments import REASON_CODES, Attachment, RequestedItem
+from motcua.dossiers.attachments import (
+    REASON_CODES,
+    Attachment,
+    RequestedItem,
+    result_signature_mark,
+)
 from motcua.dossiers.models import Dossier, DossierEvent, StepRun
 from motcua.dossiers.states import State
 
@@ -271,11 +276,15 @@ def run_action(
             raise DomainError(
                 _("Vui lòng tải lên tệp kết quả đã ký (PDF)."), code="result_file_required"
             )
+        # The signature is checked before the file is stored: a refused
+        # result leaves nothing behind.
+        content = upload.read()
+        upload.seek(0)
+        signature, signed_by = result_signature_mark(dossier=dossier, content=content)
         stored = stored_file_create(actor=actor, uploaded=upload)
         title = _text(post, "title") or _("Kết quả giải quyết")
-        return services.dossier_decide(
-            **common, via=via, note=note, result=[Attachment(file=stored, title=title)]
-        )
+        result = Attachment(file=stored, title=title, signature=signature, signed_by=signed_by)
+        return services.dossier_decide(**common, via=via, note=note, result=[result])
     if name == "ask_to_supplement":
         requested = _requested(post)
         return services.dossier_ask_to_supplement(

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import Applicant, Role, User
 from motcua.accounts.selectors import agencies_for_user, user_has_role
 from motcua.accounts.services import applicant_register_citizen, applicant_register_organisation
-from motcua.backoffice import selectors
+from motcua.backoffice import intake_support, listing, selectors
 from motcua.backoffice.actions import LABELS, available_actions, run_action
 from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure
@@ -108,25 +108,70 @@ def _rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------- queue
 
 
+def _procedure_choices(user: User) -> list[tuple[str, str]]:
+    """The procedures offered by the agencies in ``user``'s scope (the
+    filter's choices), by name."""
+    rows = (
+        ConfiguredProcedure.objects.filter(agency__in=agencies_for_user(user=user).values("pk"))
+        .values_list("procedure__code", "current_version__procedure_version__name")
+        .distinct()
+    )
+    return sorted({(code, name or code) for code, name in rows}, key=lambda r: r[1])
+
+
+def _list_context(request: HttpRequest, user: User) -> dict[str, Any]:
+    filters = listing.filters_from(request.GET)
+    return {
+        "filters": filters,
+        "state_choices": [(s.value, s.label) for s in State if s != State.DRAFT],
+        "due_choices": listing.DUE_CHOICES,
+        "procedure_choices": _procedure_choices(user),
+        "first_page_query": listing.query_with(request.GET),
+        "page_size": listing.PAGE_SIZE,
+    }
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """What the person holds, soonest due first; a search within scope."""
+    """What the person holds, soonest due first; a search within scope;
+    both filtered and paged by cursor."""
     user = _user(request)
     query = request.GET.get("q", "").strip()
-    rows = _rows(list(dossiers_held_by(user=user)[:200]))
-    results = _rows(selectors.dossier_search(user=user, query=query)) if query else []
+    context = _list_context(request, user)
+    filters: listing.DossierFilters = context["filters"]
+    held = listing.page_of(
+        listing.apply_filters(dossiers_held_by(user=user), filters),
+        listing.BY_DUE,
+        cursor=request.GET.get("sau", ""),
+    )
+    rows = _rows(held.items)
+    found = None
+    if query:
+        found = listing.page_of(
+            listing.apply_filters(selectors.dossiers_matching(user=user, query=query), filters),
+            listing.BY_RECEIVED,
+            cursor=request.GET.get("tim_sau", ""),
+        )
     units = [
         a
         for a in agencies_for_user(user=user).order_by("name")
         if selectors.can_see_unit_dossiers(user=user, agency=a)
     ][:20]
+    base = listing.query_with(request.GET)
     return render(
         request,
         "backoffice/queue.html",
         {
+            **context,
             "rows": rows,
+            "held_page": held,
+            "held_next": f"{base}&sau={held.next_cursor}" if held.next_cursor else "",
             "query": query,
-            "results": results,
+            "results": _rows(found.items) if found else [],
+            "found_page": found,
+            "found_next": (
+                f"{base}&tim_sau={found.next_cursor}" if found and found.next_cursor else ""
+            ),
             "near": sum(1 for r in rows if r["mark"].kind == "near"),
             "overdue": sum(1 for r in rows if r["mark"].kind == "overdue"),
             "units": units,
@@ -138,15 +183,20 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_dossiers(request: HttpRequest, public_id: str) -> HttpResponse:
     """A unit's open dossiers with holder and due, for its leaders and the
-    province's inspectors; leaders reassign from here."""
+    province's inspectors; leaders reassign from here. Filtered, paged."""
     user = _user(request)
     agency = selectors.unit_agency_for_user(user=user, public_id=public_id)
     if agency is None:
         raise Http404(_("Không tìm thấy cơ quan, đơn vị."))
     is_leader = user_has_role(user=user, agency=agency, roles=[Role.LEADER])
-    dossiers = list(selectors.open_dossiers_of_unit(agency=agency)[:500])
+    context = _list_context(request, user)
+    page = listing.page_of(
+        listing.apply_filters(selectors.open_dossiers_of_unit(agency=agency), context["filters"]),
+        listing.BY_DUE,
+        cursor=request.GET.get("sau", ""),
+    )
     holders: dict[str, list[User]] = {}
-    rows = _rows(dossiers)
+    rows = _rows(page.items)
     for row in rows:
         d: Dossier = row["d"]
         row["can_reassign"] = (
@@ -161,10 +211,18 @@ def unit_dossiers(request: HttpRequest, public_id: str) -> HttpResponse:
                     agency=agency, role=d.holder_role
                 )
             row["holders"] = holders[d.holder_role]
+    base = listing.query_with(request.GET)
     return render(
         request,
         "backoffice/unit_dossiers.html",
-        {"agency": agency, "rows": rows, "is_leader": is_leader},
+        {
+            **context,
+            "agency": agency,
+            "rows": rows,
+            "page": page,
+            "next": f"{base}&sau={page.next_cursor}" if page.next_cursor else "",
+            "is_leader": is_leader,
+        },
     )
 
 
@@ -406,6 +464,7 @@ def _intake_procedures(user: User) -> list[ConfiguredProcedure]:
         )
         .select_related(
             "agency__province",
+            "procedure",
             "current_version__workflow",
             "current_version__eform",
             "current_version__procedure_version",
@@ -458,12 +517,16 @@ def intake(request: HttpRequest) -> HttpResponse:
         schema = eform.schema if eform is not None else None
     found: Applicant | None = None
     looked_up = request.method == "POST" and "lookup" in request.POST
+    values: dict[str, Any] = request.POST.dict() if request.method == "POST" else {}
+    identifier_error = ""
     if looked_up:
-        ident = request.POST.get("identifier", "").strip()
-        field = (
-            "tax_code" if request.POST.get("applicant_kind") == "organisation" else "personal_id"
-        )
-        found = Applicant.objects.filter(**{field: ident}).first() if ident else None
+        kind = request.POST.get("applicant_kind", "citizen")
+        ident = request.POST.get("identifier", "")
+        identifier_error = intake_support.identifier_problem(kind, ident)
+        found = None if identifier_error else intake_support.applicant_lookup(kind, ident)
+        if found is not None:
+            # Fill the form from what the system knows.
+            values.update(intake_support.applicant_values(found))
         if schema is not None:
             data = eforms.data_from_post(schema, request.POST)
     elif request.method == "POST" and procedure is not None:
@@ -518,17 +581,23 @@ def intake(request: HttpRequest) -> HttpResponse:
         if procedure is not None and procedure.current_version is not None
         else ()
     )
+    query = request.GET.get("tim", "")
     return render(
         request,
         "backoffice/intake.html",
         {
             "procedures": procedures,
+            "query": query,
+            "matches": intake_support.procedures_matching(procedures, query)[
+                : intake_support.PICKER_LIMIT
+            ],
+            "identifier_error": identifier_error,
             "procedure": procedure,
             "eform_html": eforms.render(schema, data, form_errors) if schema else "",
             "components": components,
             "error": error,
             "field_errors": field_errors,
-            "values": request.POST if request.method == "POST" else {},
+            "values": values,
             "deliveries": Delivery.choices,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "looked_up": looked_up,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from motcua.accounts.models import Role, RoleAssignment, User
@@ -69,18 +69,19 @@ def dossiers_in_scope(*, user: User) -> QuerySet[Dossier]:
     )
 
 
-def dossier_search(*, user: User, query: str, limit: int = 50) -> list[Dossier]:
-    """Search by code, applicant name, personal ID or tax code, or
-    procedure name, within ``user``'s scope."""
+def dossiers_matching(*, user: User, query: str) -> QuerySet[Dossier]:
+    """Dossiers in ``user``'s scope matching every word of ``query``: code,
+    applicant name, personal ID or tax code, or procedure name (none when
+    the query has no word)."""
     terms = search_terms(query)
     if not terms:
-        return []
+        return Dossier.objects.none()
     # Every word, folded (no diacritics, lower case, any Unicode form), is
     # in the dossier's folded search text: the same on SQLite and PostgreSQL.
     qs = dossiers_in_scope(user=user)
     for term in terms:
         qs = qs.filter(search_text__contains=term)
-    return list(qs[:limit])
+    return qs
 
 
 def can_see_unit_dossiers(*, user: User, agency: Agency) -> bool:
@@ -131,3 +132,32 @@ def dossiers_due_within(
         .filter(state__in=sorted(QUEUE_STATES), due_at__gte=now, due_at__lt=now + window)
         .order_by("due_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """A unit's open dossiers for its leader's home: all of them, those it
+    holds now, and those near or past the current step's deadline (the same
+    dossiers :func:`open_dossiers_of_unit` lists)."""
+
+    agency: Agency
+    open: int
+    held: int
+    near: int
+    overdue: int
+
+
+def unit_counts_for_leader(*, user: User, now: datetime.datetime | None = None) -> list[UnitCounts]:
+    """One aggregate query per unit where ``user`` is a leader."""
+    now = now or timezone.now()
+    agencies = agencies_for_user(user=user, roles=[Role.LEADER]).order_by("name")
+    out = []
+    for agency in agencies[:50]:
+        counts = open_dossiers_of_unit(agency=agency).aggregate(
+            open=Count("id"),
+            held=Count("id", filter=Q(holder_agency=agency)),
+            near=Count("id", filter=Q(due_at__gt=now, due_at__lt=now + WARNING_WINDOW)),
+            overdue=Count("id", filter=Q(due_at__lte=now)),
+        )
+        out.append(UnitCounts(agency=agency, **counts))
+    return out

@@ -3,23 +3,27 @@ selectors, so a person sees only the agencies where they hold a role."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from motcua.accounts.models import Role, User
+from motcua.accounts.models import Role, RoleAssignment, User
 from motcua.accounts.selectors import (
     ROLE_MANAGERS,
+    roles_grantable,
     roles_of_user,
     staff_of_agency_for_user,
     user_has_role,
 )
-from motcua.accounts.services import role_assignment_grant
+from motcua.accounts.services import role_assignment_grant, role_assignment_revoke
+from motcua.backoffice.selectors import unit_counts_for_leader
 from motcua.core.errors import DomainError, NotFound
+from motcua.units.models import Agency
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,23 +37,43 @@ def home(request: HttpRequest) -> HttpResponse:
     for a in assignments:
         entry = by_agency.setdefault(a.agency_id, {"agency": a.agency, "roles": []})
         cast(list[str], entry["roles"]).append(a.get_role_display())
-    return render(request, "backoffice/home.html", {"agencies": list(by_agency.values())})
+    units = unit_counts_for_leader(user=_user(request))
+    totals = {
+        key: sum(getattr(u, key) for u in units) for key in ("open", "held", "near", "overdue")
+    }
+    return render(
+        request,
+        "backoffice/home.html",
+        {"agencies": list(by_agency.values()), "units": units, "totals": totals},
+    )
 
 
 class GrantRoleForm(forms.Form):
     username = forms.CharField(label="Tên đăng nhập của cán bộ", max_length=150)
-    role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
+    role = forms.ChoiceField(label="Vai trò", choices=())
+
+    def __init__(self, *args: Any, grantable: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = [("", "— Chọn vai trò —")] + [
+            (value, label) for value, label in Role.choices if value in grantable
+        ]
+
+
+def _agency_or_404(user: User, public_id: str) -> tuple[Agency, list[RoleAssignment]]:
+    try:
+        return staff_of_agency_for_user(user=user, public_id=public_id)
+    except NotFound:
+        raise Http404("Không tìm thấy cơ quan, đơn vị.") from None
 
 
 @login_required
 def agency_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
-    try:
-        agency, staff = staff_of_agency_for_user(user=user, public_id=public_id)
-    except NotFound:
-        raise Http404("Không tìm thấy cơ quan, đơn vị.") from None
+    agency, staff = _agency_or_404(user, public_id)
     can_manage = user_has_role(user=user, agency=agency, roles=ROLE_MANAGERS)
-    form = GrantRoleForm(request.POST or None)
+    grantable = roles_grantable(user=user, agency=agency) if can_manage else []
+    form = GrantRoleForm(request.POST or None, grantable=grantable)
     if request.method == "POST":
         if not can_manage:
             raise Http404("Không tìm thấy cơ quan, đơn vị.")
@@ -67,8 +91,30 @@ def agency_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 else:
                     messages.success(request, "Đã cấp vai trò.")
                     return redirect("backoffice:agency", public_id=agency.public_id)
+    rows = [(a, a.role in grantable) for a in staff]
     return render(
         request,
         "backoffice/agency.html",
-        {"agency": agency, "staff": staff, "can_manage": can_manage, "form": form},
+        {"agency": agency, "rows": rows, "can_manage": can_manage, "form": form},
     )
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, public_id: str, assignment_id: int) -> HttpResponse:
+    user = _user(request)
+    agency, staff = _agency_or_404(user, public_id)
+    assignment = next((a for a in staff if a.pk == assignment_id), None)
+    if assignment is None or not user_has_role(user=user, agency=agency, roles=ROLE_MANAGERS):
+        raise Http404("Không tìm thấy vai trò.")
+    try:
+        role_assignment_revoke(actor=user, assignment=assignment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Đã thu hồi vai trò {assignment.get_role_display()} của "
+            f"{assignment.user.display_name}.",
+        )
+    return redirect("backoffice:agency", public_id=agency.public_id)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from motcua.accounts.models import User
 from motcua.calendar import services
+from motcua.calendar.forms import CalendarOverrideForm
 from motcua.calendar.models import CalendarOverride, WorkingHours
 
 
@@ -22,6 +23,7 @@ def _actor(request: HttpRequest) -> User | None:
 
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
+    form = CalendarOverrideForm
     list_display = ("start_date", "end_date", "kind", "reason", "reference", "updated_at")
     list_filter = ("kind",)
     search_fields = ("reason", "reference")

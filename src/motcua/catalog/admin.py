@@ -328,8 +328,15 @@ class ConfiguredVersionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(ConfiguredProcedure)
 class ConfiguredProcedureAdmin(admin.ModelAdmin[ConfiguredProcedure]):
-    list_display = ["procedure", "agency", "standard_set", "current_version", "is_active"]
-    list_filter = ["standard_set", "is_active"]
+    list_display = [
+        "procedure",
+        "agency",
+        "standard_set",
+        "current_version",
+        "unsigned_result_policy",
+        "is_active",
+    ]
+    list_filter = ["standard_set", "unsigned_result_policy", "is_active"]
     search_fields = ["procedure__code", "agency__name"]
     list_select_related = ["procedure", "agency", "standard_set", "current_version"]
     inlines = [ConfiguredVersionInline]

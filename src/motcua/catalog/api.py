@@ -66,6 +66,7 @@ class FeeOut(Schema):
 
 
 class DocumentOut(Schema):
+    id: int = Field(description="id của thành phần hồ sơ (dùng khi nộp: documents[].component)")
     name: str
     copies: int
     original_required: bool

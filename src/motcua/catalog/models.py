@@ -367,6 +367,14 @@ class StandardSetItem(models.Model):
         return str(self.procedure_version)
 
 
+class UnsignedResultPolicy(models.TextChoices):
+    """What the back office does with a result PDF that carries no digital
+    signature (decision record 0022)."""
+
+    MARK = "mark", _("Nhận, ghi rõ “chưa ký số” (người nộp cũng thấy)")
+    REFUSE = "refuse", _("Không nhận: kết quả phải được ký số")
+
+
 class ConfiguredProcedure(models.Model):
     """A procedure as one agency offers it. Holds the agency's local
     overrides (kept within the law) and points at its current
@@ -399,6 +407,14 @@ class ConfiguredProcedure(models.Model):
         WorkflowTemplateVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField(default=True)
+    unsigned_result_policy = models.CharField(
+        _("kết quả chưa ký số"),
+        max_length=8,
+        choices=UnsignedResultPolicy.choices,
+        default=UnsignedResultPolicy.MARK,
+        db_default=UnsignedResultPolicy.MARK,
+        help_text=_("Khi tệp kết quả (PDF) tải lên không có chữ ký số."),
+    )
 
     class Meta:
         verbose_name = _("thủ tục tại đơn vị")

@@ -311,3 +311,10 @@ SEED_TEMPLATES: list[dict[str, Any]] = [
         },
     },
 ]
+
+
+def default_workflow_key(days: object) -> str:
+    """The shipped workflow for a procedure decided within ``days`` working
+    days: the one-day workflow up to two days, the department workflow
+    beyond (and when the time is unknown)."""
+    return "trong-ngay" if days is not None and float(str(days)) <= 2 else "ba-buoc-cap-so"

@@ -206,12 +206,6 @@ class DemoCatalogReport:
     configured_created: int
 
 
-def _workflow_for(days: object) -> str:
-    """Procedures decided within two working days go through the one-day
-    three-step workflow, longer ones through the department workflow."""
-    return "trong-ngay" if days is not None and float(str(days)) <= 2 else "ba-buoc-cap-so"
-
-
 @transaction.atomic
 def load_demo_catalog() -> DemoCatalogReport:
     """Standard procedure sets of the demo province, published in one action
@@ -230,6 +224,7 @@ def load_demo_catalog() -> DemoCatalogReport:
         standard_set_item_add,
         standard_set_publish,
     )
+    from motcua.catalog.workflows import default_workflow_key
 
     province = _province()
     workflows = {
@@ -274,7 +269,7 @@ def load_demo_catalog() -> DemoCatalogReport:
                     actor=None,
                     standard_set=standard_set,
                     procedure_version=version,
-                    workflow=workflows[_workflow_for(Statutory.of(version).days)],
+                    workflow=workflows[default_workflow_key(Statutory.of(version).days)],
                 )
             report.sets += 1
         published = standard_set_publish(actor=None, standard_set=standard_set)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.catalog.models import DocumentComponent, DocumentMode
+from motcua.catalog.models import DocumentComponent, DocumentMode, UnsignedResultPolicy
 from motcua.core.errors import DomainError
 from motcua.core.limits import InputRejected, limits
 from motcua.documents.models import CitizenDocument, StoredFile
-from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
+from motcua.documents.signatures import SignatureStatus, pdf_signature_check
+from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument, SignatureMark
 
 #: Why a part of a dossier is sent back (UX requirement 8: a reason code,
 #: a text and the part concerned). Stable codes, Vietnamese labels.
@@ -45,6 +46,8 @@ class Attachment:
     reused: CitizenDocument | None = None
     component_id: int | None = None
     title: str = ""
+    signature: str = ""  # SignatureMark of a result file ("" = not checked)
+    signed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,8 @@ def create_documents(
             )[:500],
             file=stored,
             reused_from=attachment.reused,
+            signature=attachment.signature,
+            signed_by=attachment.signed_by[:200],
             event_seq=event_seq,
             added_by=actor,
             added_at=now,
@@ -250,3 +255,33 @@ def requested_items_payload(
             }
         )
     return encoded
+
+
+def result_signature_mark(*, dossier: Dossier, content: bytes) -> tuple[str, str]:
+    """``(SignatureMark, signer)`` for a result file of ``dossier``, under
+    its procedure's policy for unsigned results (decision record 0022): a
+    broken signature is always refused; no signature is refused or marked
+    "chưa ký số". Raises :class:`DomainError` when refused."""
+    if not content.startswith(b"%PDF-"):
+        raise DomainError(_("Tệp kết quả phải là tệp PDF đã ký số."), code="result_not_pdf")
+    check = pdf_signature_check(content=content)
+    if check.status == SignatureStatus.SIGNED:
+        return SignatureMark.SIGNED, check.signer
+    if check.status == SignatureStatus.BROKEN:
+        raise DomainError(
+            _(
+                "Chữ ký số trong tệp kết quả không hợp lệ: tệp đã bị thay đổi sau khi ký. "
+                "Vui lòng ký số lại tệp gốc rồi tải lên."
+            ),
+            code="result_signature_broken",
+        )
+    policy = dossier.configured_procedure_version.configured.unsigned_result_policy
+    if policy == UnsignedResultPolicy.REFUSE:
+        raise DomainError(
+            _(
+                "Tệp kết quả chưa được ký số. Thủ tục này chỉ nhận kết quả đã ký số: "
+                "vui lòng ký số tệp rồi tải lên lại."
+            ),
+            code="result_unsigned",
+        )
+    return SignatureMark.UNSIGNED, ""

@@ -329,6 +329,14 @@ class DocumentKind(models.TextChoices):
     RESULT = "result", _("Kết quả giải quyết")
 
 
+class SignatureMark(models.TextChoices):
+    """A result file's digital signature, as checked when it was uploaded."""
+
+    NOT_CHECKED = "", _("không kiểm tra")
+    SIGNED = "signed", _("đã ký số")
+    UNSIGNED = "unsigned", _("chưa ký số")
+
+
 class DossierDocument(models.Model):
     """A file that belongs to a dossier: a document component submitted with
     it (or scanned at the counter), one added when completing or
@@ -358,6 +366,10 @@ class DossierDocument(models.Model):
         related_name="+",
         verbose_name=_("lấy từ kho dữ liệu"),
     )
+    signature = models.CharField(
+        _("chữ ký số"), max_length=8, choices=SignatureMark.choices, default="", blank=True
+    )
+    signed_by = models.CharField(_("người ký"), max_length=200, blank=True)
     event_seq = models.PositiveIntegerField(_("sự kiện ghi nhận"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from motcua.accounts.models import Applicant, Role, User
+from motcua.accounts.models import Applicant, Role, RoleAssignment, User
 from motcua.accounts.services import api_token_issue
 from motcua.api.api import api
 from motcua.catalog.models import ConfiguredProcedure, DocumentComponent
@@ -53,9 +53,10 @@ ROLES: tuple[str, ...] = (
     "none",  # staff account with no role anywhere
 )
 
-#: Pages outside the matrix on purpose: Django's own admin (guarded by
-#: ``is_staff`` and model permissions, one row ``admin:index`` proves a
-#: role alone does not open it) and the API's documentation routes.
+#: Pages outside the matrix on purpose: Django's own admin (one row
+#: ``admin:index`` proves only the province administrator's role opens it;
+#: its pages per role are in ``accounts/tests/test_admin_access.py``) and
+#: the API's documentation routes.
 EXCLUDED_NAMESPACES = ("admin", "api-v1")
 
 _MISSING_CODE = "000.01.01.H99-260302-9999"
@@ -301,6 +302,15 @@ BUILDERS: dict[str, Builder] = {
     ),
     "GET backoffice:queue": _get("/can-bo/ho-so/"),
     "GET backoffice:intake": _get("/can-bo/tiep-nhan/"),
+    "GET backoffice:intake_identifier_check": lambda w, c: Call(
+        "GET", "/can-bo/tiep-nhan/kiem-tra/", query={"identifier": "086190000123"}
+    ),
+    "POST backoffice:role_revoke": lambda w, c: Call(
+        "POST",
+        f"/can-bo/don-vi/{w.personas.place.agency_a.public_id}/vai-tro/"
+        f"{RoleAssignment.objects.get(user=w.personas.specialist).pk}/thu-hoi/",
+        form={},
+    ),
     "GET backoffice:dossier": lambda w, c: Call("GET", f"/can-bo/ho-so/{w.code(c)}/"),
     "POST backoffice:dossier_action": _bo_act,
     "GET backoffice:dossier_document": lambda w, c: Call(

@@ -67,7 +67,7 @@ POST /api/v1/dossiers/{code}/actions/{action}              missing:accept       
 POST /api/v1/files                                         -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
 GET /api/v1/files/{file_id}/thumbnail                      -                         401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the uploader only
 GET /api/v1/files/{file_id}/thumbnail                      missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
-GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302  # Django's admin needs is_staff, which no role grants
+GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
 GET backoffice:home                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
@@ -78,6 +78,8 @@ GET backoffice:api_tokens                                  -                    
 POST backoffice:api_token_revoke                           offA_token                302  404  404  302  404  404  404  404  404  404  404  404  404  404  # only its owner
 POST backoffice:api_token_revoke                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET backoffice:intake                                      -                         302  404  404  200  404  404  404  200  404  404  404  404  404  404
+GET backoffice:intake_identifier_check                     -                         302  404  404  200  404  404  404  200  404  404  404  404  404  404
+POST backoffice:role_revoke                                -                         302  404  404  404  404  404  302  404  404  404  404  404  302  404  # unit A's admin and the province admin revoke; others "not found"
 GET backoffice:dossier                                     submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # finding: the applicant opens the back-office page of their own dossier
 GET backoffice:dossier                                     processing                302  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier                                     result_ready              302  200  404  200  200  200  200  404  404  404  404  200  200  404

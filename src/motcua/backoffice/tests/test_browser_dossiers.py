@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Applicant
 from motcua.core.testing import PASSWORD, Personas, make_personas
+from motcua.core.text import fold
 from motcua.documents.tests.factories import handmade_pdf
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
@@ -59,7 +60,7 @@ def online(p: Personas, **kw: Any) -> tuple[Dossier, Any]:
     return d, procedure
 
 
-def test_counter_intake_then_receipt(page: Any, axe: Any) -> None:
+def test_counter_intake_then_receipt(page: Any, axe: Any, csp_errors: list[str]) -> None:
     p = make_personas()
     procedure = make_procedure(p.place.agency_a)
     components = add_components(procedure)
@@ -67,10 +68,29 @@ def test_counter_intake_then_receipt(page: Any, axe: Any) -> None:
     assert axe(page) == []
     page.get_by_role("link", name="Tiếp nhận hồ sơ tại quầy").click()
     assert axe(page) == []
-    page.get_by_label("Thủ tục").select_option(str(procedure.public_id))
-    page.get_by_role("button", name="Tiếp tục").click()
+    # The picker searches as the officer types, without diacritics, and
+    # preselects nothing.
+    assert procedure.current_version is not None
+    name = procedure.current_version.procedure_version.name
+    assert page.locator("select").count() == 0
+    page.get_by_label(re.compile("^Tìm thủ tục")).fill(fold(name).split()[-1])
+    page.locator("#danh-sach-thu-tuc").get_by_role("link", name=name).click()
+    page.wait_for_url(re.compile(r"thu_tuc="))
     assert axe(page) == []
-    page.get_by_label("Số định danh cá nhân / mã số thuế").fill("086190000777")
+    ident = page.get_by_label("Số định danh cá nhân / mã số thuế")
+    check = page.locator("#nn-id-kiem-tra")
+    # Checked as typed, beside the field.
+    ident.fill("08619000")
+    check.get_by_text("phải gồm đúng 12 chữ số").wait_for()
+    # The lookup fills in a known applicant.
+    ident.fill("086190000123")
+    check.get_by_text("Đã có trong hệ thống").wait_for()
+    page.get_by_role("button", name="Tìm người nộp").click()
+    assert page.get_by_label("Họ và tên / tên tổ chức").input_value() == "Nguyễn Văn An"
+    assert axe(page) == []
+    ident = page.get_by_label("Số định danh cá nhân / mã số thuế")
+    ident.fill("086190000777")
+    page.locator("#nn-id-kiem-tra").get_by_text("Hợp lệ. Chưa có trong hệ thống").wait_for()
     page.get_by_label("Họ và tên / tên tổ chức").fill("Phạm Văn Dũng")
     page.get_by_label("Tờ khai theo mẫu (bắt buộc)").set_input_files(
         {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": handmade_pdf()}
@@ -86,6 +106,7 @@ def test_counter_intake_then_receipt(page: Any, axe: Any) -> None:
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+    assert csp_errors == []  # htmx's live checks run under the Content-Security-Policy
 
 
 def test_online_dossier_accept_forward_decide_hand_over(page: Any, axe: Any) -> None:
@@ -250,3 +271,38 @@ def test_two_officers_at_once(browser: Any, live_server: Any, axe: Any) -> None:
     assert Dossier.objects.get(pk=d.pk).state == State.PROCESSING
     for pg in pages:
         pg.context.close()
+
+
+def test_leader_at_a_desktop_screen_counts_filters_and_wide_tables(
+    desktop_page: Any, axe: Any
+) -> None:
+    p = make_personas()
+    procedure = make_procedure(p.place.agency_a)
+    applicant = Applicant.objects.get(user=p.citizen)
+    for _ in range(3):
+        services.dossier_submit(actor=p.citizen, procedure=procedure, applicant=applicant)
+    late = Dossier.objects.order_by("id").first()
+    assert late is not None
+    Dossier.objects.filter(pk=late.pk).update(due_at=timezone.now() - H)
+    page = desktop_page
+    login(page, "lanhdao_a", "/can-bo/")
+    assert axe(page) == []
+    page.get_by_role("link", name=re.compile("^1 hồ sơ quá hạn")).click()
+    page.wait_for_url(re.compile(r"due=overdue"))
+    assert axe(page) == []
+    codes = page.locator('td[data-label="Mã hồ sơ"]')
+    assert codes.count() == 1 and codes.first.inner_text() == late.code
+    # The table uses the screen: the main column is wide and no code wraps.
+    width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
+    assert width > 1200
+    cell = page.evaluate(
+        "(() => { const c = document.querySelector('td[data-label=\"Mã hồ sơ\"] a');"
+        " const r = c.getClientRects(); return r.length; })()"
+    )
+    assert cell == 1  # one line box: the code did not wrap
+    page.get_by_label("Trạng thái").select_option("submitted")
+    page.get_by_role("button", name="Lọc").click()
+    assert page.locator('td[data-label="Mã hồ sơ"]').count() == 1
+    page.get_by_role("link", name="Bỏ lọc").click()
+    assert page.locator('td[data-label="Mã hồ sơ"]').count() == 3
+    assert axe(page) == []

@@ -30,10 +30,19 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
     page.get_by_role("button", name="Cấp vai trò").click()
     assert page.get_by_role("status").inner_text().strip() == "Đã cấp vai trò."
     assert page.locator("tbody tr").count() == 5
+    # Province-wide roles are not offered to a unit administrator.
+    offered = page.get_by_label("Vai trò").locator("option").all_inner_texts()
+    assert "Quản trị tỉnh" not in offered and "Thanh tra, giám sát" not in offered
+    # …and it revokes the role it granted.
+    who = personas.citizen.display_name
+    page.get_by_role("button", name=f"Thu hồi vai trò Chuyên viên của {who}").click()
+    assert "Đã thu hồi vai trò Chuyên viên" in page.get_by_role("status").inner_text()
+    assert page.locator("tbody tr").count() == 4
+    assert axe(page) == []
 
     response = page.goto(f"/can-bo/don-vi/{personas.place.agency_b.public_id}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Không tìm thấy trang").is_visible()
+    assert page.get_by_role("heading", name="Không tìm thấy").is_visible()
 
 
 def test_wrong_password_message_in_vietnamese(page):

@@ -76,17 +76,17 @@ def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> da
 _counter = {"n": 0}
 
 
-def make_procedure(
-    agency: Agency, *, days: int = 3, definition: dict[str, Any] | None = None
-) -> ConfiguredProcedure:
-    _counter["n"] += 1
-    n = _counter["n"]
-    procedure = Procedure.objects.create(code=f"9.{n:06d}")
+def published_procedure_version(
+    code: str, *, days: int = 3, name: str = "Cấp bản sao trích lục hộ tịch"
+) -> ProcedureVersion:
+    """A commune-level procedure with one published version, decided in
+    ``days`` working days online and in person."""
+    procedure = Procedure.objects.create(code=code)
     version = ProcedureVersion.objects.create(
         procedure=procedure,
         number=1,
         status=VersionStatus.PUBLISHED,
-        name="Cấp bản sao trích lục hộ tịch",
+        name=name,
         short_name="Trích lục hộ tịch",
         field="Hộ tịch",
         level=ImplementingLevel.COMMUNE,
@@ -95,6 +95,15 @@ def make_procedure(
     )
     for channel in ("online", "in_person"):
         ProcessingTime.objects.create(version=version, channel=channel, days=Decimal(days))
+    return version
+
+
+def make_procedure(
+    agency: Agency, *, days: int = 3, definition: dict[str, Any] | None = None
+) -> ConfiguredProcedure:
+    _counter["n"] += 1
+    n = _counter["n"]
+    version = published_procedure_version(f"9.{n:06d}", days=days)
     template = WorkflowTemplate.objects.create(key=f"ba-buoc-{n}", name="Ba bước")
     workflow = WorkflowTemplateVersion.objects.create(
         template=template,
@@ -102,7 +111,7 @@ def make_procedure(
         status=VersionStatus.PUBLISHED,
         definition=definition or THREE_STEPS,
     )
-    configured = ConfiguredProcedure.objects.create(agency=agency, procedure=procedure)
+    configured = ConfiguredProcedure.objects.create(agency=agency, procedure=version.procedure)
     cpv = ConfiguredProcedureVersion.objects.create(
         configured=configured,
         number=1,
