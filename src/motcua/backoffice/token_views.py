@@ -38,8 +38,14 @@ class TokenForm(forms.Form):
         choices=ApiScope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[ApiScope.READ],
+        error_messages={"invalid_choice": "Hãy chọn phạm vi trong danh sách."},
     )
-    days = forms.ChoiceField(label="Thời hạn", choices=VALIDITY_CHOICES, initial="90")
+    days = forms.ChoiceField(
+        label="Thời hạn",
+        choices=VALIDITY_CHOICES,
+        initial="90",
+        error_messages={"invalid_choice": "Hãy chọn thời hạn trong danh sách."},
+    )
 
 
 def _officer(request: HttpRequest) -> User:

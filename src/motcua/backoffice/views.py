@@ -50,7 +50,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class GrantRoleForm(forms.Form):
     username = forms.CharField(label="Tên đăng nhập của cán bộ", max_length=150)
-    role = forms.ChoiceField(label="Vai trò", choices=())
+    role = forms.ChoiceField(
+        label="Vai trò",
+        choices=(),
+        # Django's message repeats the posted value (a raw role code).
+        error_messages={"invalid_choice": "Hãy chọn một lựa chọn hợp lệ trong danh sách."},
+    )
 
     def __init__(self, *args: Any, grantable: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
