@@ -10,8 +10,10 @@ leaders; see docs/developers/decisions/0022-signed-results-pyhanko.md."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,7 +44,21 @@ def _common_name(signature: object) -> str:
 
 def pdf_signature_check(*, content: bytes) -> SignatureCheck:
     """The signature state of the PDF ``content`` (already checked to be a
-    PDF by the upload checks)."""
+    PDF by the upload checks).
+
+    pyHanko's synchronous validation runs its own event loop
+    (``asyncio.run``), which cannot start inside a running one (an ASGI
+    server, or a thread that already drives a loop): there it runs in a
+    thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _signature_check(content)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_signature_check, content).result()
+
+
+def _signature_check(content: bytes) -> SignatureCheck:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature

@@ -43,7 +43,18 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECRET_KEY", "DEBUG", "SECURE_", "DJANGO_SETTINGS", "DATABASE_URL"))
+        # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process;
+        # the deploy check warns about it, and production never has it.
+        if not k.startswith(
+            (
+                "SECRET_KEY",
+                "DEBUG",
+                "SECURE_",
+                "DJANGO_SETTINGS",
+                "DATABASE_URL",
+                "DJANGO_ALLOW_ASYNC_UNSAFE",
+            )
+        )
     }
     env.update(MOTCUA_DATA_DIR=str(tmp_path), PYTHONPATH=str(REPO / "src"), **extra)
     return env

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -52,6 +53,13 @@ def throwaway_signer(common_name: str = "Nguyễn Hữu Phước") -> signers.Si
 
 
 def sign_pdf(content: bytes, *, common_name: str = "Nguyễn Hữu Phước") -> bytes:
+    # pyHanko runs its own event loop: in a thread of its own, so that it also
+    # works in a test process where a browser test left a loop running.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign_pdf, content, common_name).result()
+
+
+def _sign_pdf(content: bytes, common_name: str) -> bytes:
     out = io.BytesIO()
     signers.sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(content), strict=False),
