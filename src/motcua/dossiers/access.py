@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import PROVINCE_WIDE_ROLES, Role, RoleAssignment, User
 from motcua.catalog.workflows import Step
 from motcua.core.errors import DomainError, PermissionDenied
-from motcua.dossiers.caches import _dossier_graph, _step, attach_related
+from motcua.dossiers.caches import attach_related, dossier_graph, graph_step
 from motcua.dossiers.models import Dossier, DossierAccessLog
 from motcua.dossiers.prepared import INT_MARKER, PreparedRead
 from motcua.units.models import Agency
@@ -96,7 +96,7 @@ def holds_role(
     return False
 
 
-def _has_role(
+def has_role(
     actor: User, agency: Agency, roles: Sequence[str], *, dossier: Dossier | None = None
 ) -> bool:
     return holds_role(
@@ -107,11 +107,11 @@ def _has_role(
     )
 
 
-def _step_agency(dossier: Dossier, step: Step) -> Agency:
+def step_agency(dossier: Dossier, step: Step) -> Agency:
     """The agency that holds ``step``. ``department:<name>`` is held by the
     processing agency (departments are not modelled yet)."""
     if step.holder == "receiving":
-        return _agency(dossier, "receiving_agency")
+        return related_agency(dossier, "receiving_agency")
     kind, _sep, rest = step.holder.partition(":")
     if kind == "agency":
         agency = Agency.objects.filter(public_id=rest).first()
@@ -122,10 +122,10 @@ def _step_agency(dossier: Dossier, step: Step) -> Agency:
                 code="step_agency_missing",
             )
         return agency
-    return _agency(dossier, "processing_agency")
+    return related_agency(dossier, "processing_agency")
 
 
-def _agency(dossier: Dossier, name: str) -> Agency:
+def related_agency(dossier: Dossier, name: str) -> Agency:
     """``dossier``'s related agency ``name`` (from the instance, else the
     agency cache)."""
     if Dossier._meta.get_field(name).is_cached(dossier):  # type: ignore[union-attr]
@@ -138,13 +138,13 @@ def _agency(dossier: Dossier, name: str) -> Agency:
     return agency
 
 
-def _holder(dossier: Dossier) -> Agency | None:
+def holder_agency(dossier: Dossier) -> Agency | None:
     if dossier.holder_agency_id is None:
         return None
-    return _agency(dossier, "holder_agency")
+    return related_agency(dossier, "holder_agency")
 
 
-def _require_role(
+def require_role(
     actor: User,
     agency: Agency,
     roles: Sequence[str],
@@ -152,7 +152,7 @@ def _require_role(
     code: str,
     dossier: Dossier | None = None,
 ) -> None:
-    if not _has_role(actor, agency, roles, dossier=dossier):
+    if not has_role(actor, agency, roles, dossier=dossier):
         raise PermissionDenied(
             _("Bạn không có vai trò phù hợp tại đơn vị “%(agency)s” để thực hiện thao tác này.")
             % {"agency": agency.name},
@@ -166,30 +166,26 @@ def _is_applicant(dossier: Dossier, actor: User) -> bool:
     )
 
 
-def _require_applicant(dossier: Dossier, actor: User) -> None:
+def require_applicant(dossier: Dossier, actor: User) -> None:
     if not _is_applicant(dossier, actor):
         raise PermissionDenied(
             _("Chỉ người nộp hồ sơ mới được thực hiện thao tác này."), code="not_applicant"
         )
 
 
-#: For the answer to a request (:mod:`motcua.dossiers.answers`).
-require_applicant = _require_applicant
-
-
-def _require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False) -> str:
+def require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False) -> str:
     """Check that ``actor`` holds the current step; return the role acted in
     (the actor's role assignments are read once, then checked in Python)."""
-    step = _step(_dossier_graph(dossier), dossier.current_step)
+    step = graph_step(dossier_graph(dossier), dossier.current_step)
     agency = (
-        _agency(dossier, "holder_agency")
+        related_agency(dossier, "holder_agency")
         if dossier.holder_agency_id is not None
-        else _step_agency(dossier, step)
+        else step_agency(dossier, step)
     )
     named_ok = dossier.holder_user_id is None or dossier.holder_user_id == actor.pk
-    if named_ok and _has_role(actor, agency, [step.role], dossier=dossier):
+    if named_ok and has_role(actor, agency, [step.role], dossier=dossier):
         return step.role
-    if allow_leader and _has_role(actor, agency, [Role.LEADER], dossier=dossier):
+    if allow_leader and has_role(actor, agency, [Role.LEADER], dossier=dossier):
         return str(Role.LEADER)
     raise PermissionDenied(
         _("Bạn không phải người đang giữ hồ sơ ở bước “%(step)s”.") % {"step": step.name},
@@ -197,10 +193,10 @@ def _require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False
     )
 
 
-def _require_officer(dossier: Dossier, actor: User) -> None:
-    _require_role(
+def require_one_stop_officer(dossier: Dossier, actor: User) -> None:
+    require_role(
         actor,
-        _agency(dossier, "receiving_agency"),
+        related_agency(dossier, "receiving_agency"),
         [Role.ONE_STOP_OFFICER],
         code="not_one_stop_officer",
         dossier=dossier,

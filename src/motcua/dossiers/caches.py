@@ -34,7 +34,7 @@ from motcua.catalog.models import (
 from motcua.catalog.workflows import Graph, Step, parse_graph
 from motcua.core.errors import DomainError
 from motcua.dossiers import attachments as files
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Channel, Dossier
 from motcua.units.models import Agency
 
 
@@ -141,7 +141,7 @@ def pinned_version(cpv_id: int) -> ConfiguredProcedureVersion:
     return _pinned(cpv_id).cpv
 
 
-def _remember(cpv: ConfiguredProcedureVersion, agency: Agency) -> None:
+def remember_loaded(cpv: ConfiguredProcedureVersion, agency: Agency) -> None:
     """Seed the caches with the rows a submission already loaded (the
     version with its workflow and procedure version, the receiving agency),
     so the reads and actions that follow start warm."""
@@ -239,14 +239,44 @@ def workflow_graph(cpv: ConfiguredProcedureVersion) -> Graph:
     return graph
 
 
-def _dossier_graph(dossier: Dossier) -> Graph:
+def dossier_graph(dossier: Dossier) -> Graph:
     return workflow_graph(_pinned(dossier.configured_procedure_version_id).cpv)
 
 
-def _step(graph: Graph, key: str) -> Step:
+def graph_step(graph: Graph, key: str) -> Step:
     for step in graph.steps:
         if step.key == key:
             return step
     raise DomainError(
         _("Bước “%(key)s” không có trong quy trình.") % {"key": key}, code="step_unknown"
     )
+
+
+#: The catalogue's channel names for a dossier's channel.
+CHANNEL_TO_CATALOG = {Channel.ONLINE: "online", Channel.COUNTER: "in_person", Channel.POST: "post"}
+
+
+def processing_time_of(cpv: ConfiguredProcedureVersion, channel: str) -> tuple[Decimal, str]:
+    if cpv.processing_days is not None:
+        return cpv.processing_days, cpv.processing_unit
+    entry = _PINNED.get(cpv.pk)
+    if entry is not None and channel in entry.processing:
+        return entry.processing[channel]
+    row = (
+        ProcessingTime.objects.filter(
+            version_id=cpv.procedure_version_id,
+            channel=CHANNEL_TO_CATALOG.get(Channel(channel), "online"),
+            days__isnull=False,
+        ).first()
+        or ProcessingTime.objects.filter(
+            version_id=cpv.procedure_version_id, days__isnull=False
+        ).first()
+    )
+    if row is None or row.days is None:
+        raise DomainError(
+            _("Thủ tục chưa có thời hạn giải quyết nên không thể hẹn ngày trả kết quả."),
+            code="processing_time_unknown",
+        )
+    if entry is not None:
+        entry.processing[channel] = (row.days, row.unit)
+    return row.days, row.unit

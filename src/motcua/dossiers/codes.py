@@ -12,7 +12,7 @@ from motcua.dossiers.models import DossierCounter
 from motcua.units.models import Agency
 
 
-def _next_code(agency: Agency, day: datetime.date) -> str:
+def next_code(agency: Agency, day: datetime.date) -> str:
     """Take the next number of ``agency``'s counter for ``day`` with one
     atomic upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``): no
     ``max()`` scan, no table lock, no insert race. Runs inside the caller's

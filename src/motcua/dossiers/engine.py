@@ -1,5 +1,5 @@
-"""The engine every action runs through: a :class:`_Change` describes
-what the action does; :func:`_apply` checks the version, then in one
+"""The engine every action runs through: a :class:`Change` describes
+what the action does; :func:`apply_change` checks the version, then in one
 transaction moves the row with a compare-and-set (``UPDATE … WHERE version =
 expected``), appends exactly one hash-chained :class:`DossierEvent` and keeps
 the pause, appointment and step-run rows in step. Also the shared checks
@@ -22,10 +22,10 @@ from motcua.accounts.models import Role, User
 from motcua.catalog.workflows import Step
 from motcua.core.errors import Conflict, DomainError
 from motcua.dossiers import attachments as files
-from motcua.dossiers.access import PENDING_LOG_ATTR, _agency, _step_agency, write_access_log
+from motcua.dossiers.access import PENDING_LOG_ATTR, related_agency, step_agency, write_access_log
 from motcua.dossiers.attachments import Attachment
-from motcua.dossiers.caches import _dossier_graph, _step
-from motcua.dossiers.clock import _add_hours, _province, _working_seconds
+from motcua.dossiers.caches import dossier_graph, graph_step
+from motcua.dossiers.clock import add_working_hours, province_of, working_seconds_between
 from motcua.dossiers.hashing import event_hash
 from motcua.dossiers.models import (
     AppointmentChange,
@@ -47,10 +47,10 @@ from motcua.units.models import Agency
 _CLOSED = TERMINAL_STATES | {State.RESULT_READY}
 
 
-_STEP_STATES = frozenset({State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT})
+STEP_STATES = frozenset({State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT})
 
 
-def _not_allowed(dossier: Dossier, action: str) -> DomainError:
+def not_allowed(dossier: Dossier, action: str) -> DomainError:
     return DomainError(
         _("Không thể thực hiện thao tác “%(action)s” khi hồ sơ ở trạng thái “%(state)s”.")
         % {"action": action, "state": State(dossier.state).label},
@@ -86,7 +86,7 @@ def versioned(service: Callable[_P, Dossier]) -> Callable[_P, Dossier]:
     """Check ``expected_version`` before anything else: a stale version is
     409 ``dossier_version_conflict`` whatever else is wrong with the request
     (state, role, input), in every action and from every side (API, back
-    office, portal). The compare-and-set in :func:`_apply` still guards the
+    office, portal). The compare-and-set in :func:`apply_change` still guards the
     race between this check and the write."""
 
     @functools.wraps(service)
@@ -99,7 +99,7 @@ def versioned(service: Callable[_P, Dossier]) -> Callable[_P, Dossier]:
     return checked
 
 
-def _reasons(values: Sequence[str] | None, *, code: str = "reasons_required") -> list[str]:
+def clean_reasons(values: Sequence[str] | None, *, code: str = "reasons_required") -> list[str]:
     cleaned = [v.strip() for v in values or [] if v and v.strip()]
     if not cleaned:
         raise DomainError(_("Vui lòng nêu rõ lý do."), code=code)
@@ -107,15 +107,15 @@ def _reasons(values: Sequence[str] | None, *, code: str = "reasons_required") ->
 
 
 @dataclass
-class _StepStart:
+class StepStart:
     step: Step
     agency: Agency
     due_at: datetime.datetime
 
 
 @dataclass
-class _Change:
-    """What one action does, handed to :func:`_apply`."""
+class Change:
+    """What one action does, handed to :func:`apply_change`."""
 
     action: str
     to_state: str
@@ -124,7 +124,7 @@ class _Change:
     payload: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     to_step: str | None = None  # None: unchanged
-    start: _StepStart | None = None
+    start: StepStart | None = None
     due_at: datetime.datetime | None = None
     set_due: bool = False
     step_due_at: datetime.datetime | None = None
@@ -132,18 +132,18 @@ class _Change:
     step_user: User | None = None
     extra: Callable[[], None] | None = None
     working_seconds: int | None = None
-    branch_start: _StepStart | None = None
+    branch_start: StepStart | None = None
     branch_end: str = ""
     #: Refuse (``consultation_pending``) when a consultation is open; checked
     #: inside the transaction by the step-run update.
     no_open_branches: bool = False
 
 
-def _build_event(
+def build_event(
     dossier: Dossier,
     *,
     seq: int,
-    change: _Change,
+    change: Change,
     actor: User | None,
     from_state: str,
     from_step: str,
@@ -171,7 +171,7 @@ def _build_event(
     return event
 
 
-def _prepare(change: _Change, dossier: Dossier, now: datetime.datetime) -> None:
+def prepare_change(change: Change, dossier: Dossier, now: datetime.datetime) -> None:
     """Fill the payload and fields that every action derives the same way."""
     if change.start is not None:
         change.to_step = change.start.step.key
@@ -199,7 +199,7 @@ def _prepare(change: _Change, dossier: Dossier, now: datetime.datetime) -> None:
             change.fields["finished_at"] = now
         if change.to_state == State.RESULT_READY:
             change.fields.update(
-                holder_agency=_agency(dossier, "receiving_agency"),
+                holder_agency=related_agency(dossier, "receiving_agency"),
                 holder_role=str(Role.ONE_STOP_OFFICER),
                 holder_user=None,
             )
@@ -210,12 +210,12 @@ def _prepare(change: _Change, dossier: Dossier, now: datetime.datetime) -> None:
         change.fields["due_at"] = change.due_at
 
 
-def _apply(
+def apply_change(
     dossier: Dossier,
     *,
     actor: User | None,
     expected_version: int,
-    change: _Change,
+    change: Change,
     now: datetime.datetime,
     files: Sequence[Attachment] = (),
     files_kind: str = DocumentKind.SUPPLEMENT,
@@ -241,17 +241,17 @@ def _apply(
             _("Thời điểm thao tác không được sớm hơn thao tác trước đó của hồ sơ."),
             code="moment_before_previous_event",
         )
-    _prepare(change, dossier, now)
+    prepare_change(change, dossier, now)
     from_state, from_step = dossier.state, dossier.current_step
     to_step = from_step if change.to_step is None else change.to_step
     if change.working_seconds is not None:
         ws = change.working_seconds
     elif dossier.last_event_at is not None:
-        ws = _working_seconds(dossier, dossier.last_event_at, now)
+        ws = working_seconds_between(dossier, dossier.last_event_at, now)
     else:
         ws = 0
     seq = expected_version + 1
-    event = _build_event(
+    event = build_event(
         dossier,
         seq=seq,
         change=change,
@@ -271,7 +271,7 @@ def _apply(
         "current_step": to_step,
         **change.fields,
     }
-    step_open = from_state in _STEP_STATES and bool(from_step)
+    step_open = from_state in STEP_STATES and bool(from_step)
     closing = step_open and (to_step != from_step or change.to_state in _CLOSED)
     pending_log = getattr(dossier, PENDING_LOG_ATTR, None)
     with transaction.atomic():
@@ -356,18 +356,18 @@ def _apply(
     return dossier
 
 
-def _first_step(dossier: Dossier, now: datetime.datetime) -> _StepStart:
-    graph = _dossier_graph(dossier)
-    step = _step(graph, graph.start)
-    return _StepStart(
+def first_step(dossier: Dossier, now: datetime.datetime) -> StepStart:
+    graph = dossier_graph(dossier)
+    step = graph_step(graph, graph.start)
+    return StepStart(
         step=step,
-        agency=_step_agency(dossier, step),
-        due_at=_add_hours(_province(dossier), now, step.budget_hours),
+        agency=step_agency(dossier, step),
+        due_at=add_working_hours(province_of(dossier), now, step.budget_hours),
     )
 
 
 def _attach(
-    change: _Change,
+    change: Change,
     *,
     dossier: Dossier,
     actor: User,

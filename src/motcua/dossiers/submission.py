@@ -21,20 +21,25 @@ from motcua.core.errors import Conflict, DomainError, PermissionDenied
 from motcua.core.limits import clean_form_data
 from motcua.core.text import fold
 from motcua.dossiers import attachments as files
-from motcua.dossiers.access import APPLICANT_ROLE, _require_role
+from motcua.dossiers.access import APPLICANT_ROLE, require_role
 from motcua.dossiers.attachments import Attachment
-from motcua.dossiers.caches import _remember, attach_related, pinned_version, workflow_graph
+from motcua.dossiers.caches import (
+    CHANNEL_TO_CATALOG,
+    attach_related,
+    pinned_version,
+    remember_loaded,
+    workflow_graph,
+)
 from motcua.dossiers.clock import (
-    _CHANNEL_TO_CATALOG,
     LOCAL_TZ,
     RECEPTION_HOURS,
-    _add_hours,
-    _appointment,
-    _now,
-    _province,
+    add_working_hours,
+    appointment_for,
+    aware_now,
+    province_of,
 )
-from motcua.dossiers.codes import _next_code
-from motcua.dossiers.engine import _build_event, _Change, _first_step, _prepare
+from motcua.dossiers.codes import next_code
+from motcua.dossiers.engine import Change, build_event, first_step, prepare_change
 from motcua.dossiers.models import Channel, Delivery, DocumentKind, Dossier, FormSet, StepRun
 from motcua.dossiers.prepared import INT_MARKER, TEXT_MARKER, PreparedRead
 from motcua.dossiers.states import State, national_status
@@ -121,7 +126,7 @@ def dossier_submit(
     ``idempotency_key`` by the same ``actor`` returns the first dossier; when
     both carry an ``idempotency_fingerprint`` (the API's hash of the request)
     and they differ, it is refused with ``idempotency_key_reused`` (409)."""
-    now = _now(now)
+    now = aware_now(now)
     if idempotency_key:
         existing = _by_key(actor, idempotency_key, idempotency_fingerprint)
         if existing is not None:
@@ -134,14 +139,14 @@ def dossier_submit(
     if channel not in Channel.values or result_delivery not in Delivery.values:
         raise DomainError(_("Kênh nộp hoặc hình thức nhận kết quả không hợp lệ."), code="invalid")
     offered = cpv.channels or []
-    if offered and _CHANNEL_TO_CATALOG[Channel(channel)] not in offered:
+    if offered and CHANNEL_TO_CATALOG[Channel(channel)] not in offered:
         raise DomainError(
             _("Thủ tục không tiếp nhận hồ sơ qua kênh này."), code="channel_not_offered"
         )
     receiving = procedure.agency
     is_applicant = actor.pk is not None and applicant.user_id == actor.pk
     if channel == Channel.COUNTER:
-        _require_role(actor, receiving, [Role.ONE_STOP_OFFICER], code="not_one_stop_officer")
+        require_role(actor, receiving, [Role.ONE_STOP_OFFICER], code="not_one_stop_officer")
     elif not is_applicant:
         if not assisted:
             raise PermissionDenied(
@@ -158,7 +163,7 @@ def dossier_submit(
     if assisted and is_applicant:
         assisted = False
     data = _check_form(cpv, form_data or {})
-    _remember(cpv, receiving)
+    remember_loaded(cpv, receiving)
     workflow_graph(cpv)  # a dossier is only filed under a usable workflow
 
     day = timezone.localtime(now, LOCAL_TZ).date()
@@ -193,32 +198,32 @@ def dossier_submit(
     if checked:
         payload["documents"] = files.payload_of(checked)
     if channel == Channel.COUNTER:
-        change = _Change(
+        change = Change(
             action="submit",
             to_state=State.PROCESSING,
             actor_role=str(Role.ONE_STOP_OFFICER),
             actor_agency=receiving,
             payload=payload,
-            start=_first_step(dossier, now),
-            appointment=(_appointment(dossier, now), "", False),
+            start=first_step(dossier, now),
+            appointment=(appointment_for(dossier, now), "", False),
         )
     else:
-        change = _Change(
+        change = Change(
             action="submit",
             to_state=State.SUBMITTED,
             actor_role=APPLICANT_ROLE if is_applicant else "assistant",
             payload=payload,
-            due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
+            due_at=add_working_hours(province_of(dossier), now, RECEPTION_HOURS),
             set_due=True,
             fields={"holder_agency": receiving, "holder_role": str(Role.ONE_STOP_OFFICER)},
         )
-    _prepare(change, dossier, now)
+    prepare_change(change, dossier, now)
     to_step = change.to_step or ""
     try:
         with transaction.atomic():
-            dossier.code = _next_code(receiving, day)
+            dossier.code = next_code(receiving, day)
             dossier.search_text = f"{fold(dossier.code)} {dossier.search_text}"
-            event = _build_event(
+            event = build_event(
                 dossier,
                 seq=1,
                 change=change,
@@ -265,7 +270,7 @@ def dossier_submit(
     return dossier
 
 
-def _answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dict[str, Any]:
+def answer_fields(dossier: Dossier, form_data: Mapping[str, Any] | None) -> dict[str, Any]:
     """The applicant's corrected form, checked against the pinned e-form."""
     if form_data is None:
         return {}

@@ -12,14 +12,21 @@ from motcua.accounts.models import Role, User
 from motcua.core.errors import DomainError
 from motcua.dossiers.access import (
     APPLICANT_ROLE,
-    _agency,
-    _holder,
-    _require_applicant,
-    _require_holder,
-    _require_officer,
+    holder_agency,
+    related_agency,
+    require_applicant,
+    require_holder,
+    require_one_stop_officer,
 )
-from motcua.dossiers.clock import _now
-from motcua.dossiers.engine import _STEP_STATES, _apply, _Change, _not_allowed, _reasons, versioned
+from motcua.dossiers.clock import aware_now
+from motcua.dossiers.engine import (
+    STEP_STATES,
+    Change,
+    apply_change,
+    clean_reasons,
+    not_allowed,
+    versioned,
+)
 from motcua.dossiers.models import Delivery, DocumentKind, Dossier
 from motcua.dossiers.states import TERMINAL_STATES, State
 
@@ -35,18 +42,20 @@ def dossier_stop(
 ) -> Dossier:
     """Stop processing (form 05): the holder, with the leader's approval, or
     the leader of the holding unit."""
-    now = _now(now)
-    if dossier.state not in _STEP_STATES:
-        raise _not_allowed(dossier, "stop")
-    role = _require_holder(dossier, actor, allow_leader=True)
-    change = _Change(
+    now = aware_now(now)
+    if dossier.state not in STEP_STATES:
+        raise not_allowed(dossier, "stop")
+    role = require_holder(dossier, actor, allow_leader=True)
+    change = Change(
         action="stop",
         to_state=State.STOPPED,
         actor_role=role,
-        actor_agency=_holder(dossier),
-        payload={"reason": _reasons([reason])[0]},
+        actor_agency=holder_agency(dossier),
+        payload={"reason": clean_reasons([reason])[0]},
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -60,10 +69,10 @@ def dossier_hand_over(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The one-stop officer hands the result over (or records delivery)."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.RESULT_READY:
-        raise _not_allowed(dossier, "hand_over")
-    _require_officer(dossier, actor)
+        raise not_allowed(dossier, "hand_over")
+    require_one_stop_officer(dossier, actor)
     if (
         dossier.result_delivery == Delivery.ONLINE
         and not dossier.documents.filter(kind=DocumentKind.RESULT).exists()
@@ -72,14 +81,16 @@ def dossier_hand_over(
             _("Hồ sơ nhận kết quả trực tuyến cần có tệp kết quả trước khi trả."),
             code="result_document_missing",
         )
-    change = _Change(
+    change = Change(
         action="hand_over",
         to_state=State.RETURNED,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=_agency(dossier, "receiving_agency"),
+        actor_agency=related_agency(dossier, "receiving_agency"),
         payload={"received_by": received_by.strip(), "note": note.strip()},
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -92,14 +103,16 @@ def dossier_withdraw(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The applicant withdraws the dossier (any non-terminal state)."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state in TERMINAL_STATES or dossier.state == State.DRAFT:
-        raise _not_allowed(dossier, "withdraw")
-    _require_applicant(dossier, actor)
-    change = _Change(
+        raise not_allowed(dossier, "withdraw")
+    require_applicant(dossier, actor)
+    change = Change(
         action="withdraw",
         to_state=State.WITHDRAWN,
         actor_role=APPLICANT_ROLE,
         payload={"reason": reason.strip()},
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )

@@ -14,13 +14,18 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.core.errors import DomainError
 from motcua.dossiers import attachments as files
-from motcua.dossiers.access import APPLICANT_ROLE, _holder, _require_applicant, _require_holder
+from motcua.dossiers.access import APPLICANT_ROLE, holder_agency, require_applicant, require_holder
 from motcua.dossiers.attachments import Attachment, RequestedItem
-from motcua.dossiers.clock import _add_seconds, _now, _province, _working_seconds
-from motcua.dossiers.engine import _apply, _Change, _not_allowed, _reasons, versioned
+from motcua.dossiers.clock import (
+    add_working_seconds,
+    aware_now,
+    province_of,
+    working_seconds_between,
+)
+from motcua.dossiers.engine import Change, apply_change, clean_reasons, not_allowed, versioned
 from motcua.dossiers.models import AppointmentChange, Dossier, DossierEvent, PauseInterval
 from motcua.dossiers.states import State
-from motcua.dossiers.submission import _answer_fields
+from motcua.dossiers.submission import answer_fields
 
 
 @versioned
@@ -36,28 +41,30 @@ def dossier_ask_to_supplement(
 ) -> Dossier:
     """The holder asks the applicant to supplement (form 02) — once per
     dossier. The clock pauses until the applicant answers."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.PROCESSING:
-        raise _not_allowed(dossier, "ask_to_supplement")
-    role = _require_holder(dossier, actor)
-    text = _reasons([reason])[0]
+        raise not_allowed(dossier, "ask_to_supplement")
+    role = require_holder(dossier, actor)
+    text = clean_reasons([reason])[0]
     if DossierEvent.objects.filter(dossier=dossier, action="ask_to_supplement").exists():
         raise DomainError(
             _("Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần thứ hai."),
             code="supplement_already_requested",
         )
-    change = _Change(
+    change = Change(
         action="ask_to_supplement",
         to_state=State.SUPPLEMENTING,
         actor_role=role,
-        actor_agency=_holder(dossier),
+        actor_agency=holder_agency(dossier),
         payload={
             "reason": text,
             "items": [i.strip() for i in items if i.strip()],
             "requested": files.requested_items_payload(dossier=dossier, items=requested),
         },
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 def _resume(
@@ -69,7 +76,7 @@ def _resume(
     payload: dict[str, Any],
     fields: dict[str, Any],
     now: datetime.datetime,
-) -> _Change:
+) -> Change:
     """Leave a pause: the appointment and the open step's deadline move by
     the working time the pause lasted (whole seconds)."""
     started = (
@@ -78,17 +85,17 @@ def _resume(
         .first()
     ) or dossier.last_event_at
     assert started is not None
-    paused = max(_working_seconds(dossier, started, now), 0)
-    province = _province(dossier)
+    paused = max(working_seconds_between(dossier, started, now), 0)
+    province = province_of(dossier)
     appointment = None
     step_due = dossier.due_at
     if paused:
         if dossier.appointment_at is not None:
-            new = _add_seconds(province, dossier.appointment_at, paused)
+            new = add_working_seconds(province, dossier.appointment_at, paused)
             appointment = (new, reason, False)
         if step_due is not None:
-            step_due = _add_seconds(province, step_due, paused)
-    return _Change(
+            step_due = add_working_seconds(province, step_due, paused)
+    return Change(
         action=action,
         to_state=State.PROCESSING,
         actor_role=actor_role,
@@ -114,11 +121,11 @@ def dossier_supplement(
 ) -> Dossier:
     """The applicant supplements; processing resumes at the same step. The
     appointment and the step's deadline move by the working time paused."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.SUPPLEMENTING:
-        raise _not_allowed(dossier, "supplement")
-    _require_applicant(dossier, actor)
-    fields = _answer_fields(dossier, form_data)
+        raise not_allowed(dossier, "supplement")
+    require_applicant(dossier, actor)
+    fields = answer_fields(dossier, form_data)
     change = _resume(
         dossier,
         action="supplement",
@@ -128,7 +135,7 @@ def dossier_supplement(
         fields=fields,
         now=now,
     )
-    return _apply(
+    return apply_change(
         dossier,
         actor=actor,
         expected_version=expected_version,
@@ -150,20 +157,22 @@ def dossier_ask_to_pay(
 ) -> Dossier:
     """The holder asks the applicant to meet a financial obligation (fees,
     taxes); the clock pauses until it is paid."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.PROCESSING:
-        raise _not_allowed(dossier, "ask_to_pay")
-    role = _require_holder(dossier, actor)
+        raise not_allowed(dossier, "ask_to_pay")
+    role = require_holder(dossier, actor)
     if amount_vnd <= 0:
         raise DomainError(_("Số tiền phải lớn hơn 0."), code="amount_invalid")
-    change = _Change(
+    change = Change(
         action="ask_to_pay",
         to_state=State.AWAITING_PAYMENT,
         actor_role=role,
-        actor_agency=_holder(dossier),
-        payload={"amount_vnd": amount_vnd, "reason": _reasons([reason])[0]},
+        actor_agency=holder_agency(dossier),
+        payload={"amount_vnd": amount_vnd, "reason": clean_reasons([reason])[0]},
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -178,11 +187,11 @@ def dossier_pay(
     """The obligation is met: by the applicant, or by a payment gateway's
     confirmation (``actor=None``, called only by the payment plugin).
     Processing resumes; the appointment moves by the paused working time."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.AWAITING_PAYMENT:
-        raise _not_allowed(dossier, "pay")
+        raise not_allowed(dossier, "pay")
     if actor is not None:
-        _require_applicant(dossier, actor)
+        require_applicant(dossier, actor)
     change = _resume(
         dossier,
         action="pay",
@@ -192,7 +201,9 @@ def dossier_pay(
         fields={},
         now=now,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -207,11 +218,11 @@ def dossier_apologise(
 ) -> Dossier:
     """Apologise and re-schedule (form 04), before the appointment passes
     and only once; the new appointment is recorded as lateness."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state not in (State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT):
-        raise _not_allowed(dossier, "apologise")
-    role = _require_holder(dossier, actor, allow_leader=True)
-    text = _reasons([reason])[0]
+        raise not_allowed(dossier, "apologise")
+    role = require_holder(dossier, actor, allow_leader=True)
+    text = clean_reasons([reason])[0]
     if dossier.appointment_at is None or now >= dossier.appointment_at:
         raise DomainError(
             _("Đã quá ngày hẹn trả kết quả; văn bản xin lỗi phải gửi trước ngày hẹn."),
@@ -225,12 +236,14 @@ def dossier_apologise(
         raise DomainError(
             _("Hồ sơ chỉ được hẹn lại ngày trả kết quả một lần."), code="apology_already_made"
         )
-    change = _Change(
+    change = Change(
         action="apologise",
         to_state=dossier.state,
         actor_role=role,
-        actor_agency=_holder(dossier),
+        actor_agency=holder_agency(dossier),
         payload={"reason": text},
         appointment=(new_appointment, text, True),
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )

@@ -13,17 +13,23 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role, User
 from motcua.catalog.workflows import END
 from motcua.core.errors import DomainError, PermissionDenied
-from motcua.dossiers.access import _has_role, _holder, _require_holder, _require_role, _step_agency
+from motcua.dossiers.access import (
+    has_role,
+    holder_agency,
+    require_holder,
+    require_role,
+    step_agency,
+)
 from motcua.dossiers.attachments import Attachment
-from motcua.dossiers.caches import _dossier_graph, _step
-from motcua.dossiers.clock import _add_hours, _now, _province
+from motcua.dossiers.caches import dossier_graph, graph_step
+from motcua.dossiers.clock import add_working_hours, aware_now, province_of
 from motcua.dossiers.engine import (
-    _STEP_STATES,
-    _apply,
-    _Change,
-    _not_allowed,
-    _reasons,
-    _StepStart,
+    STEP_STATES,
+    Change,
+    StepStart,
+    apply_change,
+    clean_reasons,
+    not_allowed,
     versioned,
 )
 from motcua.dossiers.models import DocumentKind, Dossier, StepRun
@@ -47,8 +53,8 @@ def _move(
     result: Sequence[Attachment] = (),
 ) -> Dossier:
     if dossier.state != State.PROCESSING:
-        raise _not_allowed(dossier, verb)
-    graph = _dossier_graph(dossier)
+        raise not_allowed(dossier, verb)
+    graph = dossier_graph(dossier)
     moves = [
         t
         for t in graph.transitions
@@ -68,36 +74,36 @@ def _move(
             _("Có nhiều bước có thể chuyển đến; vui lòng chọn bước nhận hồ sơ."),
             code="target_required",
         )
-    role = _require_holder(dossier, actor)
+    role = require_holder(dossier, actor)
     move = moves[0]
     payload: dict[str, Any] = {"via": move.action}
     if note.strip():
         payload["note"] = note.strip()
     if move.target == END:
-        change = _Change(
+        change = Change(
             action=verb,
             to_state=State.RESULT_READY,
             actor_role=role,
-            actor_agency=_holder(dossier),
+            actor_agency=holder_agency(dossier),
             payload=payload,
         )
     else:
-        step = _step(graph, move.target)
-        start = _StepStart(
+        step = graph_step(graph, move.target)
+        start = StepStart(
             step=step,
-            agency=_step_agency(dossier, step),
-            due_at=_add_hours(_province(dossier), now, step.budget_hours),
+            agency=step_agency(dossier, step),
+            due_at=add_working_hours(province_of(dossier), now, step.budget_hours),
         )
-        change = _Change(
+        change = Change(
             action=verb,
             to_state=State.PROCESSING,
             actor_role=role,
-            actor_agency=_holder(dossier),
+            actor_agency=holder_agency(dossier),
             payload=payload,
             start=start,
         )
     change.no_open_branches = True
-    return _apply(
+    return apply_change(
         dossier,
         actor=actor,
         expected_version=expected_version,
@@ -131,7 +137,7 @@ def dossier_forward(
         target=target,
         via=via,
         note=note,
-        now=_now(now),
+        now=aware_now(now),
     )
 
 
@@ -155,7 +161,7 @@ def dossier_send_back(
         target=target,
         via=None,
         note=note,
-        now=_now(now),
+        now=aware_now(now),
     )
 
 
@@ -182,7 +188,7 @@ def dossier_decide(
         target=None,
         via=via,
         note=note,
-        now=_now(now),
+        now=aware_now(now),
         result=result,
     )
 
@@ -198,20 +204,20 @@ def dossier_reassign(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The leader of the holding unit names another holder for the step."""
-    now = _now(now)
-    if dossier.state not in _STEP_STATES or not dossier.current_step:
-        raise _not_allowed(dossier, "reassign")
-    agency = _holder(dossier)
+    now = aware_now(now)
+    if dossier.state not in STEP_STATES or not dossier.current_step:
+        raise not_allowed(dossier, "reassign")
+    agency = holder_agency(dossier)
     assert agency is not None
-    _require_role(actor, agency, [Role.LEADER], code="not_unit_leader", dossier=dossier)
-    step = _step(_dossier_graph(dossier), dossier.current_step)
-    if not _has_role(holder_user, agency, [step.role]):
+    require_role(actor, agency, [Role.LEADER], code="not_unit_leader", dossier=dossier)
+    step = graph_step(dossier_graph(dossier), dossier.current_step)
+    if not has_role(holder_user, agency, [step.role]):
         raise DomainError(
             _("Người được giao không có vai trò “%(role)s” tại đơn vị đang giữ hồ sơ.")
             % {"role": Role(step.role).label},
             code="holder_not_eligible",
         )
-    change = _Change(
+    change = Change(
         action="reassign",
         to_state=dossier.state,
         actor_role=str(Role.LEADER),
@@ -220,7 +226,9 @@ def dossier_reassign(
         fields={"holder_user": holder_user},
         step_user=holder_user,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 def _open_branches(dossier: Dossier) -> list[StepRun]:
@@ -245,10 +253,10 @@ def dossier_consult(
     transition: a parallel branch opens with its own budget; the dossier
     stays at the current step, which cannot move on until every branch is
     answered."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.PROCESSING:
-        raise _not_allowed(dossier, "consult")
-    graph = _dossier_graph(dossier)
+        raise not_allowed(dossier, "consult")
+    graph = dossier_graph(dossier)
     moves = [
         t
         for t in graph.transitions
@@ -266,24 +274,26 @@ def dossier_consult(
             _("Có nhiều đơn vị có thể xin ý kiến; vui lòng chọn một bước."),
             code="target_required",
         )
-    role = _require_holder(dossier, actor)
-    text = _reasons([question], code="question_required")[0]
-    step = _step(graph, moves[0].target)
+    role = require_holder(dossier, actor)
+    text = clean_reasons([question], code="question_required")[0]
+    step = graph_step(graph, moves[0].target)
     if any(run.step_key == step.key for run in _open_branches(dossier)):
         raise DomainError(
             _("Đang chờ ý kiến của bước “%(step)s”.") % {"step": step.name},
             code="consultation_pending",
         )
-    due = _add_hours(_province(dossier), now, step.budget_hours)
-    change = _Change(
+    due = add_working_hours(province_of(dossier), now, step.budget_hours)
+    change = Change(
         action="consult",
         to_state=State.PROCESSING,
         actor_role=role,
-        actor_agency=_holder(dossier),
+        actor_agency=holder_agency(dossier),
         payload={"branch": step.key, "branch_due_at": moment_text(due), "question": text},
-        branch_start=_StepStart(step=step, agency=_step_agency(dossier, step), due_at=due),
+        branch_start=StepStart(step=step, agency=step_agency(dossier, step), due_at=due),
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -297,24 +307,29 @@ def dossier_answer(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The consulted unit answers; its branch closes (the join)."""
-    now = _now(now)
-    if dossier.state not in _STEP_STATES:
-        raise _not_allowed(dossier, "answer")
+    now = aware_now(now)
+    if dossier.state not in STEP_STATES:
+        raise not_allowed(dossier, "answer")
     runs = [r for r in _open_branches(dossier) if branch is None or r.step_key == branch]
     if not runs:
         raise DomainError(
             _("Hồ sơ không có yêu cầu xin ý kiến nào đang chờ trả lời."), code="action_not_allowed"
         )
-    mine = [r for r in runs if _has_role(actor, r.agency, [r.role], dossier=dossier)]
+    mine = [r for r in runs if has_role(actor, r.agency, [r.role], dossier=dossier)]
     if not mine:
         raise PermissionDenied(_("Bạn không thuộc đơn vị được xin ý kiến."), code="not_step_holder")
     run = mine[0]
-    change = _Change(
+    change = Change(
         action="answer",
         to_state=dossier.state,
         actor_role=run.role,
         actor_agency=run.agency,
-        payload={"branch": run.step_key, "answer": _reasons([answer], code="answer_required")[0]},
+        payload={
+            "branch": run.step_key,
+            "answer": clean_reasons([answer], code="answer_required")[0],
+        },
         branch_end=run.step_key,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )

@@ -13,13 +13,31 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role, User
 from motcua.core.errors import DomainError
 from motcua.dossiers import attachments as files
-from motcua.dossiers.access import APPLICANT_ROLE, _agency, _require_applicant, _require_officer
+from motcua.dossiers.access import (
+    APPLICANT_ROLE,
+    related_agency,
+    require_applicant,
+    require_one_stop_officer,
+)
 from motcua.dossiers.attachments import Attachment, RequestedItem
-from motcua.dossiers.clock import RECEPTION_HOURS, _add_hours, _appointment, _now, _province
-from motcua.dossiers.engine import _apply, _Change, _first_step, _not_allowed, _reasons, versioned
+from motcua.dossiers.clock import (
+    RECEPTION_HOURS,
+    add_working_hours,
+    appointment_for,
+    aware_now,
+    province_of,
+)
+from motcua.dossiers.engine import (
+    Change,
+    apply_change,
+    clean_reasons,
+    first_step,
+    not_allowed,
+    versioned,
+)
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import State
-from motcua.dossiers.submission import _answer_fields
+from motcua.dossiers.submission import answer_fields
 
 
 @versioned
@@ -28,21 +46,23 @@ def dossier_accept(
 ) -> Dossier:
     """Accept an online dossier (form 01): the appointment is set from the
     pinned processing time and the first workflow step starts."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.SUBMITTED:
-        raise _not_allowed(dossier, "accept")
-    _require_officer(dossier, actor)
+        raise not_allowed(dossier, "accept")
+    require_one_stop_officer(dossier, actor)
     late = dossier.due_at is not None and now > dossier.due_at
-    change = _Change(
+    change = Change(
         action="accept",
         to_state=State.PROCESSING,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=_agency(dossier, "receiving_agency"),
+        actor_agency=related_agency(dossier, "receiving_agency"),
         payload={"reception_late": late},
-        start=_first_step(dossier, now),
-        appointment=(_appointment(dossier, now), "", False),
+        start=first_step(dossier, now),
+        appointment=(appointment_for(dossier, now), "", False),
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -59,12 +79,12 @@ def dossier_ask_to_complete(
     """Ask the applicant, once and in one written list, to complete the
     dossier before it is accepted (form 02). The reception clock stops.
     ``requested`` names each part to fix with a reason code."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.SUBMITTED:
-        raise _not_allowed(dossier, "ask_to_complete")
-    _require_officer(dossier, actor)
+        raise not_allowed(dossier, "ask_to_complete")
+    require_one_stop_officer(dossier, actor)
     parts = files.requested_items_payload(dossier=dossier, items=requested)
-    items = _reasons(
+    items = clean_reasons(
         list(missing) or [f"{p['reason']}: {p['text']}".rstrip(": ") for p in parts],
         code="missing_items_required",
     )
@@ -73,15 +93,17 @@ def dossier_ask_to_complete(
             _("Chỉ được yêu cầu hoàn thiện hồ sơ một lần, bằng một văn bản liệt kê đầy đủ."),
             code="completion_already_requested",
         )
-    change = _Change(
+    change = Change(
         action="ask_to_complete",
         to_state=State.COMPLETING,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=_agency(dossier, "receiving_agency"),
+        actor_agency=related_agency(dossier, "receiving_agency"),
         payload={"missing": items, "requested": parts, "note": note.strip()},
         set_due=True,
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
 
 
 @versioned
@@ -96,21 +118,21 @@ def dossier_complete(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """The applicant completes the dossier; a new reception clock starts."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state != State.COMPLETING:
-        raise _not_allowed(dossier, "complete")
-    _require_applicant(dossier, actor)
-    fields = _answer_fields(dossier, form_data)
-    change = _Change(
+        raise not_allowed(dossier, "complete")
+    require_applicant(dossier, actor)
+    fields = answer_fields(dossier, form_data)
+    change = Change(
         action="complete",
         to_state=State.SUBMITTED,
         actor_role=APPLICANT_ROLE,
         payload={"note": note.strip(), "form_changed": form_data is not None},
         fields=fields,
-        due_at=_add_hours(_province(dossier), now, RECEPTION_HOURS),
+        due_at=add_working_hours(province_of(dossier), now, RECEPTION_HOURS),
         set_due=True,
     )
-    return _apply(
+    return apply_change(
         dossier,
         actor=actor,
         expected_version=expected_version,
@@ -130,15 +152,17 @@ def dossier_refuse(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """Refuse to accept the dossier, with reasons (form 03)."""
-    now = _now(now)
+    now = aware_now(now)
     if dossier.state not in (State.SUBMITTED, State.COMPLETING):
-        raise _not_allowed(dossier, "refuse")
-    _require_officer(dossier, actor)
-    change = _Change(
+        raise not_allowed(dossier, "refuse")
+    require_one_stop_officer(dossier, actor)
+    change = Change(
         action="refuse",
         to_state=State.REFUSED,
         actor_role=str(Role.ONE_STOP_OFFICER),
-        actor_agency=_agency(dossier, "receiving_agency"),
-        payload={"reasons": _reasons(reasons)},
+        actor_agency=related_agency(dossier, "receiving_agency"),
+        payload={"reasons": clean_reasons(reasons)},
     )
-    return _apply(dossier, actor=actor, expected_version=expected_version, change=change, now=now)
+    return apply_change(
+        dossier, actor=actor, expected_version=expected_version, change=change, now=now
+    )
