@@ -99,6 +99,7 @@ def holds_role(
 def has_role(
     actor: User, agency: Agency, roles: Sequence[str], *, dossier: Dossier | None = None
 ) -> bool:
+    """Whether ``actor`` holds one of ``roles`` at ``agency``."""
     return holds_role(
         roles_of(actor, dossier=dossier),
         agency_id=agency.pk,
@@ -139,6 +140,7 @@ def related_agency(dossier: Dossier, name: str) -> Agency:
 
 
 def holder_agency(dossier: Dossier) -> Agency | None:
+    """The agency holding the dossier now (None when closed)."""
     if dossier.holder_agency_id is None:
         return None
     return related_agency(dossier, "holder_agency")
@@ -152,6 +154,7 @@ def require_role(
     code: str,
     dossier: Dossier | None = None,
 ) -> None:
+    """Refuse (403 ``code``) unless ``actor`` holds one of ``roles`` at ``agency``."""
     if not has_role(actor, agency, roles, dossier=dossier):
         raise PermissionDenied(
             _("Bạn không có vai trò phù hợp tại đơn vị “%(agency)s” để thực hiện thao tác này.")
@@ -167,6 +170,7 @@ def _is_applicant(dossier: Dossier, actor: User) -> bool:
 
 
 def require_applicant(dossier: Dossier, actor: User) -> None:
+    """Refuse (403 ``not_applicant``) unless ``actor`` filed the dossier or is its applicant."""
     if not _is_applicant(dossier, actor):
         raise PermissionDenied(
             _("Chỉ người nộp hồ sơ mới được thực hiện thao tác này."), code="not_applicant"
@@ -194,6 +198,7 @@ def require_holder(dossier: Dossier, actor: User, *, allow_leader: bool = False)
 
 
 def require_one_stop_officer(dossier: Dossier, actor: User) -> None:
+    """Refuse unless ``actor`` is a one-stop officer of the receiving agency."""
     require_role(
         actor,
         related_agency(dossier, "receiving_agency"),

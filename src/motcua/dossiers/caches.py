@@ -240,10 +240,12 @@ def workflow_graph(cpv: ConfiguredProcedureVersion) -> Graph:
 
 
 def dossier_graph(dossier: Dossier) -> Graph:
+    """The workflow graph ``dossier`` pinned."""
     return workflow_graph(_pinned(dossier.configured_procedure_version_id).cpv)
 
 
 def graph_step(graph: Graph, key: str) -> Step:
+    """The step ``key`` of ``graph`` (``step_unknown`` when it has none)."""
     for step in graph.steps:
         if step.key == key:
             return step
@@ -257,6 +259,8 @@ CHANNEL_TO_CATALOG = {Channel.ONLINE: "online", Channel.COUNTER: "in_person", Ch
 
 
 def processing_time_of(cpv: ConfiguredProcedureVersion, channel: str) -> tuple[Decimal, str]:
+    """(days, unit) for ``channel``: the configured version's, else the procedure
+    version's for the channel (cached with the pinned version)."""
     if cpv.processing_days is not None:
         return cpv.processing_days, cpv.processing_unit
     entry = _PINNED.get(cpv.pk)

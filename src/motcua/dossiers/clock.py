@@ -25,6 +25,7 @@ RECEPTION_HOURS = 8
 
 
 def aware_now(now: datetime.datetime | None) -> datetime.datetime:
+    """``now``, or the current moment; refuses a naive datetime."""
     moment = now or timezone.now()
     if timezone.is_naive(moment):
         raise ValueError("now must be an aware datetime")
@@ -32,12 +33,14 @@ def aware_now(now: datetime.datetime | None) -> datetime.datetime:
 
 
 def province_of(dossier: Dossier) -> str | None:
+    """The province whose calendar the dossier's clocks follow (None: national)."""
     return dossier.province_code or None
 
 
 def working_seconds_between(
     dossier: Dossier, start: datetime.datetime, end: datetime.datetime
 ) -> int:
+    """Working seconds between ``start`` and ``end`` in the dossier's province."""
     delta = calendar.working_time_between(start=start, end=end, province_code=province_of(dossier))
     return int(delta.total_seconds())
 
@@ -45,6 +48,7 @@ def working_seconds_between(
 def add_working_seconds(
     province_code: str | None, start: datetime.datetime, seconds: int
 ) -> datetime.datetime:
+    """``start`` moved on by ``seconds`` of working time."""
     return calendar.add_working_time(
         start=start, duration=datetime.timedelta(seconds=seconds), province_code=province_code
     )
@@ -53,6 +57,7 @@ def add_working_seconds(
 def add_working_hours(
     province_code: str | None, start: datetime.datetime, hours: Decimal | int
 ) -> datetime.datetime:
+    """``start`` moved on by ``hours`` of working time."""
     seconds = int(Decimal(hours) * 3600)
     return calendar.add_working_time(
         start=start, duration=datetime.timedelta(seconds=seconds), province_code=province_code
@@ -60,6 +65,7 @@ def add_working_hours(
 
 
 def appointment_for(dossier: Dossier, start: datetime.datetime) -> datetime.datetime:
+    """The appointment from ``start`` by the pinned processing time (working or calendar days)."""
     days, unit = processing_time_of(
         pinned_version(dossier.configured_procedure_version_id), dossier.channel
     )

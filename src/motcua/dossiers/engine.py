@@ -44,13 +44,14 @@ from motcua.dossiers.states import (
 )
 from motcua.units.models import Agency
 
+#: States after which no step is open: the dossier's work is done.
 _CLOSED = TERMINAL_STATES | {State.RESULT_READY}
-
-
+#: States in which the dossier sits at a step of its workflow.
 STEP_STATES = frozenset({State.PROCESSING, State.SUPPLEMENTING, State.AWAITING_PAYMENT})
 
 
 def not_allowed(dossier: Dossier, action: str) -> DomainError:
+    """``action_not_allowed``: the action cannot start from the dossier's state."""
     return DomainError(
         _("Không thể thực hiện thao tác “%(action)s” khi hồ sơ ở trạng thái “%(state)s”.")
         % {"action": action, "state": State(dossier.state).label},
@@ -100,6 +101,7 @@ def versioned(service: Callable[_P, Dossier]) -> Callable[_P, Dossier]:
 
 
 def clean_reasons(values: Sequence[str] | None, *, code: str = "reasons_required") -> list[str]:
+    """The non-blank reasons, stripped; refuses (``code``) when none is left."""
     cleaned = [v.strip() for v in values or [] if v and v.strip()]
     if not cleaned:
         raise DomainError(_("Vui lòng nêu rõ lý do."), code=code)
@@ -108,6 +110,8 @@ def clean_reasons(values: Sequence[str] | None, *, code: str = "reasons_required
 
 @dataclass
 class StepStart:
+    """A workflow step starting: the step, the agency that holds it, its deadline."""
+
     step: Step
     agency: Agency
     due_at: datetime.datetime
@@ -151,6 +155,7 @@ def build_event(
     at: datetime.datetime,
     working_seconds: int,
 ) -> DossierEvent:
+    """The next hash-chained event of ``dossier`` for ``change`` (not saved)."""
     event = DossierEvent(
         dossier=dossier,
         seq=seq,
@@ -357,6 +362,7 @@ def apply_change(
 
 
 def first_step(dossier: Dossier, now: datetime.datetime) -> StepStart:
+    """The start step of the pinned workflow, its agency and deadline from ``now``."""
     graph = dossier_graph(dossier)
     step = graph_step(graph, graph.start)
     return StepStart(
