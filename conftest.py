@@ -1,5 +1,5 @@
 """Fixtures shared by every app's tests (the project test base lives in
-``motcua.core.testing``)."""
+``motcua.testing``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from motcua.core.testing import Personas, TestProvince, make_personas, make_province
+from motcua.testing import Personas, TestProvince, make_personas, make_province
 
 # A test must never depend on the machine's speed: no Hypothesis deadline and
 # no "too slow" health check (both failed property tests on a loaded CI

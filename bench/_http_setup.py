@@ -99,9 +99,9 @@ def main(argv: list[str]) -> int:
 
     from motcua.accounts.models import Applicant
     from motcua.accounts.services import api_token_issue
-    from motcua.core.testing import make_citizen, make_personas
     from motcua.dossiers import services
     from motcua.dossiers.tests.factories import make_procedure
+    from motcua.testing import make_citizen, make_personas
 
     started = time.perf_counter()
     p = make_personas()

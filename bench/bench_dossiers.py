@@ -42,7 +42,6 @@ def child(label: str, n: int) -> None:
 
     from motcua.accounts.models import Applicant, ApplicantKind, Role, RoleAssignment, User
     from motcua.catalog import models as cm
-    from motcua.core.testing import make_province
     from motcua.dossiers import selectors, services
     from motcua.dossiers.models import (
         AppointmentChange,
@@ -54,6 +53,7 @@ def child(label: str, n: int) -> None:
         StepRun,
     )
     from motcua.dossiers.tests import factories
+    from motcua.testing import make_province
 
     call_command("migrate", verbosity=0)
     tag = secrets.token_hex(3)

@@ -56,8 +56,8 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
 
-    from motcua.core.testing import make_personas
     from motcua.portal.tests.helpers import make_portal_procedure
+    from motcua.testing import make_personas
 
     personas = make_personas()
     procedure = make_portal_procedure(personas.place.agency_a)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "motcua.backoffice",
     "motcua.api",
     "motcua.jobs",
+    "motcua.demo",
     "motcua.integrations.smtp",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.accounts.models import User
-from motcua.core.testing import Personas
+from motcua.testing import Personas
 
 #: Admin pages (changelists) the province administrator needs.
 PROVINCE_ADMIN_OPENS = [

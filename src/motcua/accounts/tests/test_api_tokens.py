@@ -16,7 +16,7 @@ from django.utils import timezone
 from motcua.accounts.models import ApiToken
 from motcua.accounts.services import api_token_check, api_token_issue
 from motcua.core.errors import DomainError
-from motcua.core.testing import PASSWORD, Personas
+from motcua.testing import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
 

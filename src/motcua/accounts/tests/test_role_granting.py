@@ -10,7 +10,7 @@ from motcua.accounts.models import Role, RoleAssignment
 from motcua.accounts.selectors import roles_grantable
 from motcua.accounts.services import role_assignment_grant, role_assignment_revoke
 from motcua.core.errors import DomainError, NotFound
-from motcua.core.testing import Personas
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 

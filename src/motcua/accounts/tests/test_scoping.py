@@ -7,7 +7,7 @@ from motcua.accounts.models import Role, RoleAssignment
 from motcua.accounts.selectors import agencies_for_user, agency_get_for_user
 from motcua.accounts.services import api_token_issue, role_assignment_grant
 from motcua.core.errors import NotFound
-from motcua.core.testing import PASSWORD, assert_problem
+from motcua.testing import PASSWORD, assert_problem
 
 pytestmark = pytest.mark.django_db
 

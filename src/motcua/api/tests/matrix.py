@@ -26,7 +26,6 @@ from motcua.accounts.models import Applicant, Role, RoleAssignment, User
 from motcua.accounts.services import api_token_issue
 from motcua.api.api import api
 from motcua.catalog.models import ConfiguredProcedure, DocumentComponent
-from motcua.core.testing import Personas, make_citizen, make_personas, make_staff
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
 from motcua.documents.tests.factories import handmade_pdf, png_bytes
@@ -34,6 +33,7 @@ from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.tests.factories import add_components, advance, local, make_procedure
+from motcua.testing import Personas, make_citizen, make_personas, make_staff
 
 #: The columns of the table, in order.
 ROLES: tuple[str, ...] = (

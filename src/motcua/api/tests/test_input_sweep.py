@@ -14,7 +14,7 @@ from django.test import Client
 
 from motcua.accounts.services import api_token_issue
 from motcua.api.api import api
-from motcua.core.testing import Personas
+from motcua.testing import Personas
 
 HUGE = "9" * 30
 #: (label, value as sent in a URL, value as a JSON string escape)

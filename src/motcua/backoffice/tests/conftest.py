@@ -4,8 +4,8 @@ import pytest
 
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.dossiers.tests.factories import make_procedure
+from motcua.testing import Personas
 
 
 @pytest.fixture

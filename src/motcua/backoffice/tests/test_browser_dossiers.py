@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from motcua.accounts.models import Applicant
-from motcua.core.testing import PASSWORD, Personas, make_personas
 from motcua.core.text import fold
 from motcua.documents.tests.factories import handmade_pdf
 from motcua.dossiers import services
@@ -19,6 +18,7 @@ from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import add_components, make_procedure, upload
+from motcua.testing import PASSWORD, Personas, make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -247,7 +247,7 @@ def test_two_officers_at_once(browser: Any, live_server: Any, axe: Any) -> None:
     p = make_personas()
     d, _procedure = online(p)
     from motcua.accounts.models import Role
-    from motcua.core.testing import make_staff
+    from motcua.testing import make_staff
 
     make_staff("motcua_a2", (p.place.agency_a, Role.ONE_STOP_OFFICER))
     pages = []

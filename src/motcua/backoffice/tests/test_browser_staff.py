@@ -3,7 +3,7 @@ and its staff, and gets "not found" for another unit."""
 
 import pytest
 
-from motcua.core.testing import PASSWORD, make_personas
+from motcua.testing import PASSWORD, make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from motcua.accounts.services import api_token_check
-from motcua.core.testing import PASSWORD, make_personas
+from motcua.testing import PASSWORD, make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,13 +19,13 @@ from motcua.accounts.models import Applicant, User
 from motcua.backoffice.actions import available_actions
 from motcua.backoffice.selectors import dossiers_due_within
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.documents.tests.factories import handmade_pdf
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import AccessChannel, Dossier, DossierAccessLog, DossierEvent
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import add_components, upload
+from motcua.testing import Personas
 
 H = datetime.timedelta(hours=1)
 
@@ -455,8 +455,8 @@ def test_counter_intake_with_an_eform(personas: Personas, procedure: ConfiguredP
 
 def test_consult_and_answer(personas: Personas, applicant: Applicant):
     from motcua.accounts.models import Role
-    from motcua.core.testing import make_staff
     from motcua.dossiers.tests.factories import THREE_STEPS, make_procedure
+    from motcua.testing import make_staff
 
     p = personas
     b = p.place.agency_b

@@ -9,7 +9,7 @@ from django.test import Client
 
 from motcua.accounts.models import Applicant, User
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 

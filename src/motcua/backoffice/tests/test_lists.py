@@ -16,10 +16,10 @@ from django.utils import timezone
 from motcua.accounts.models import Applicant, User
 from motcua.backoffice import listing
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 H = datetime.timedelta(hours=1)

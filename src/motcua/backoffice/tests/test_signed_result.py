@@ -11,13 +11,13 @@ from django.test import Client
 
 from motcua.accounts.models import Applicant, User
 from motcua.catalog.models import ConfiguredProcedure, UnsignedResultPolicy
-from motcua.core.testing import Personas
 from motcua.documents.models import StoredFile
 from motcua.documents.tests.factories import handmade_pdf
 from motcua.documents.tests.signing import append_after_signing, sign_pdf
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.states import State
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from motcua.core.testing import assert_problem
+from motcua.testing import assert_problem
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/calendar"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from motcua.core.testing import assert_problem
+from motcua.testing import assert_problem
 
 FAR = [
     "9999-12-31T23:59:59+00:00",

@@ -10,7 +10,7 @@ from motcua.catalog.services import (
     standard_set_publish,
     workflow_templates_seed,
 )
-from motcua.core.testing import assert_problem
+from motcua.testing import assert_problem
 
 from .conftest import current_version
 

@@ -14,8 +14,8 @@ from motcua.catalog.models import (
     StandardSet,
 )
 from motcua.catalog.services import workflow_templates_seed
-from motcua.core.testing import TestProvince
 from motcua.dossiers.tests.factories import published_procedure_version
+from motcua.testing import TestProvince
 from motcua.units.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from motcua.core.http import CORRELATION_HEADER, is_unavailable
-from motcua.core.testing import Personas, assert_problem
+from motcua.testing import Personas, assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from motcua.core.testing import Personas
+from motcua.testing import Personas
 
 REPO = Path(__file__).resolve().parents[4]
 SRC = REPO / "src" / "motcua"

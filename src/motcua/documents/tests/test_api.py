@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from motcua.accounts.services import api_token_issue
-from motcua.core.testing import Personas, assert_problem
 from motcua.documents.tests import factories
+from motcua.testing import Personas, assert_problem
 
 
 def _auth(user: Any, *scopes: str) -> dict[str, str]:

@@ -11,10 +11,10 @@ from django.db import DatabaseError
 from PIL import Image
 
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
-from motcua.core.testing import make_citizen
 from motcua.documents import selectors, services
 from motcua.documents.models import CitizenDocument, DocumentSource, StoredFile
 from motcua.documents.tests import factories
+from motcua.testing import make_citizen
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from motcua.core.testing import Personas
 from motcua.documents import services
 from motcua.documents.sweep import sweep_orphan_files
 from motcua.documents.tasks import sweep_orphan_files_task
 from motcua.documents.tests import factories
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 DAY = 24 * 3600

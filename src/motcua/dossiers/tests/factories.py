@@ -24,13 +24,13 @@ from motcua.catalog.models import (
     WorkflowTemplate,
     WorkflowTemplateVersion,
 )
-from motcua.core.testing import Personas
 from motcua.documents.models import StoredFile
 from motcua.documents.services import stored_file_create
 from motcua.documents.tests.factories import handmade_pdf
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier
+from motcua.testing import Personas
 from motcua.units.models import Agency
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -28,8 +28,8 @@ def seed() -> dict[str, Any]:
     from django.core.management import call_command
 
     from motcua.accounts.services import api_token_issue
-    from motcua.core.testing import make_citizen, make_personas
     from motcua.dossiers.tests.factories import add_components, make_procedure
+    from motcua.testing import make_citizen, make_personas
 
     call_command("flush", interactive=False, verbosity=0)
     personas = make_personas()
@@ -99,12 +99,12 @@ def drill_load() -> dict[str, Any]:
     """A small province with dossiers in several states, documents and a
     result; answers the codes and second factors to track them with."""
     from motcua.accounts.models import Applicant
-    from motcua.core.testing import make_personas
     from motcua.documents.services import stored_file_create
     from motcua.documents.tests.factories import handmade_pdf, png_bytes
     from motcua.dossiers import services
     from motcua.dossiers.attachments import Attachment
     from motcua.dossiers.tests.factories import add_components, advance, local, make_procedure
+    from motcua.testing import make_personas
 
     p = make_personas()
     procedure = make_procedure(p.place.agency_a)

@@ -16,11 +16,11 @@ from motcua.accounts.services import api_token_issue, api_token_revoke
 from motcua.backoffice.actions import LABELS
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import Conflict
-from motcua.core.testing import PASSWORD, Personas, assert_problem
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.tests.factories import add_components, advance, local, upload
+from motcua.testing import PASSWORD, Personas, assert_problem
 
 URL = "/api/v1/dossiers"
 

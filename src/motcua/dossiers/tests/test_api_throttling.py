@@ -13,10 +13,10 @@ from django.test import Client
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core import throttling
-from motcua.core.testing import Personas, assert_problem
 from motcua.dossiers import services
 from motcua.dossiers.tests.factories import local
 from motcua.dossiers.tests.test_selectors_api import bearer
+from motcua.testing import Personas, assert_problem
 
 URL = "/api/v1/dossiers"
 

@@ -8,13 +8,13 @@ import pytest
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError
-from motcua.core.testing import Personas
 from motcua.documents.models import CitizenDocument
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import add_components, local, upload
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 

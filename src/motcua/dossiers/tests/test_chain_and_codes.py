@@ -12,10 +12,10 @@ from django.db import connection, connections
 
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent
 from motcua.dossiers.tests.factories import local
+from motcua.testing import Personas
 
 
 def _submit(

@@ -16,11 +16,11 @@ from motcua.accounts.models import Applicant
 from motcua.accounts.services import api_token_issue
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.limits import InputRejected
-from motcua.core.testing import Personas, assert_problem
 from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.tests.factories import add_components, local, upload
+from motcua.testing import Personas, assert_problem
 
 pytestmark = pytest.mark.django_db
 

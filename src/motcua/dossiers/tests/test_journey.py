@@ -13,7 +13,6 @@ from motcua.accounts.models import Applicant
 from motcua.calendar.services import add_working_days, add_working_time, working_time_between
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import Conflict, DomainError
-from motcua.core.testing import Personas
 from motcua.dossiers import services
 from motcua.dossiers.hashing import verify_chain
 from motcua.dossiers.models import (
@@ -25,6 +24,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.states import State, replay
 from motcua.dossiers.tests.factories import local, result_attachment
+from motcua.testing import Personas
 
 H = datetime.timedelta(hours=1)
 
@@ -452,7 +452,7 @@ def test_reassign_and_stop(
     personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
 ) -> None:
     from motcua.accounts.models import Role
-    from motcua.core.testing import make_staff
+    from motcua.testing import make_staff
 
     p = personas
     other = make_staff("chuyenvien_a2", (p.place.agency_a, Role.SPECIALIST))
@@ -588,9 +588,9 @@ def test_payment_pauses_the_clock_and_a_gateway_may_confirm(
 
 def test_consultation_opens_a_parallel_branch(personas: Personas, applicant: Applicant) -> None:
     from motcua.accounts.models import Role
-    from motcua.core.testing import make_staff
     from motcua.dossiers import selectors
     from motcua.dossiers.tests.factories import THREE_STEPS, make_procedure
+    from motcua.testing import make_staff
 
     p = personas
     b = p.place.agency_b

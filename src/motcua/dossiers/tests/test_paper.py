@@ -13,12 +13,12 @@ import pytest
 
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure, EForm, VersionStatus
-from motcua.core.testing import Personas
 from motcua.documents.pdf import FormPurpose
 from motcua.dossiers import printing, services
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import add_components, local, upload
+from motcua.testing import Personas
 
 SITE = "https://dichvucong.vinhlong.gov.vn"
 LONG_NAME = (

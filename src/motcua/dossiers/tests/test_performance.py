@@ -17,12 +17,12 @@ from motcua.accounts.models import Applicant
 from motcua.calendar.services import add_working_time
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError
-from motcua.core.testing import Personas
 from motcua.dossiers import selectors, services
 from motcua.dossiers.attachments import components_of
 from motcua.dossiers.models import AccessChannel, Delivery, Dossier, DossierAccessLog
 from motcua.dossiers.tests.factories import local
 from motcua.dossiers.tests.test_selectors_api import URL, bearer, post
+from motcua.testing import Personas
 
 # Tests run inside a transaction, so each atomic block of a write adds a
 # SAVEPOINT and a RELEASE to the count (2 statements that a server does not

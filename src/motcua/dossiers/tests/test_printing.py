@@ -12,12 +12,12 @@ import pytest
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError
-from motcua.core.testing import Personas
 from motcua.documents.pdf import FormPurpose
 from motcua.dossiers import printing, services
 from motcua.dossiers.attachments import Attachment, RequestedItem
 from motcua.dossiers.models import Dossier, FormSet
 from motcua.dossiers.tests.factories import local
+from motcua.testing import Personas
 
 SITE = "https://dichvucong.example.vn"
 

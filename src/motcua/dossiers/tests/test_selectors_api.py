@@ -15,10 +15,10 @@ from motcua.accounts.services import api_token_issue
 from motcua.calendar.services import add_working_time
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import NotFound
-from motcua.core.testing import Personas, assert_problem
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier, DossierAccessLog, DossierEvent
 from motcua.dossiers.tests.factories import local
+from motcua.testing import Personas, assert_problem
 
 URL = "/api/v1/dossiers"
 

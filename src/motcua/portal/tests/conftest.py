@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.portal.tests.helpers import make_portal_procedure
+from motcua.testing import Personas
 
 
 @pytest.fixture(autouse=True)

@@ -17,10 +17,10 @@ from django.test import Client
 
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core import throttling
-from motcua.core.testing import PASSWORD, Personas
 from motcua.core.throttling import configured_rates
 from motcua.dossiers import drafts
 from motcua.portal.tests.helpers import components, filed
+from motcua.testing import PASSWORD, Personas
 
 WRONG = "khong-phai-mat-khau"
 

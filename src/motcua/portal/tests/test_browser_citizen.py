@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from motcua.core.testing import PASSWORD
 from motcua.documents.tests.factories import png_bytes
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierDraft
@@ -23,6 +22,7 @@ from motcua.portal.tests.helpers import (
     filed,
     upload_result,
 )
+from motcua.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

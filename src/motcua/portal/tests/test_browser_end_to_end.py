@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from motcua.core.testing import PASSWORD
 from motcua.documents.tests.factories import handmade_pdf, png_bytes
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
 from motcua.portal.tests.helpers import components
+from motcua.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from motcua.accounts.models import User
-from motcua.core.testing import PASSWORD
 from motcua.dossiers.models import DossierDraft
 from motcua.integrations.smtp.testing import link_in
 from motcua.portal.tests.test_guiding_form import REQUESTER, _use_schema
+from motcua.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

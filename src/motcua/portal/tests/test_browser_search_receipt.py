@@ -20,7 +20,7 @@ def test_a_citizen_searches_as_they_speak_and_prints_the_receipt(
 ) -> None:
     from motcua.catalog.services import catalog_import
     from motcua.catalog.tests.conftest import load_sample
-    from motcua.core.testing import PASSWORD
+    from motcua.testing import PASSWORD
 
     catalog_import(actor=None, payload=load_sample())
     call_command("load_synonyms", stdout=io.StringIO())

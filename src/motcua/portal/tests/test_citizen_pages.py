@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import NotFound
-from motcua.core.testing import PASSWORD, make_citizen
 from motcua.documents.models import CitizenDocument, DocumentSource
 from motcua.documents.services import citizen_document_add
 from motcua.documents.tests.factories import handmade_pdf, png_bytes
@@ -33,6 +32,7 @@ from motcua.portal.tests.helpers import (
     decided_with_result,
     filed,
 )
+from motcua.testing import PASSWORD, make_citizen
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from motcua.accounts.models import Applicant
 from motcua.catalog import eforms
 from motcua.catalog.models import DocumentComponent
 from motcua.core.errors import DomainError
-from motcua.core.testing import PASSWORD
 from motcua.documents.tests.factories import handmade_pdf
 from motcua.dossiers import drafts
 from motcua.dossiers.models import DossierDraft
 from motcua.portal.tests.helpers import GOOD_FORM, components, filed
+from motcua.testing import PASSWORD
 from motcua.units.models import AdministrativeUnit, Generation, Level, UnitSuccession
 
 TODAY = datetime.date(2026, 3, 15)

@@ -10,11 +10,11 @@ from django.contrib.auth import authenticate
 from django.test import Client
 
 from motcua.accounts.models import User
-from motcua.core.testing import PASSWORD
 from motcua.dossiers.tests.factories import make_procedure
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.integrations.smtp.testing import link_in
 from motcua.portal.tests.test_registration import GOOD
+from motcua.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -65,7 +65,7 @@ def test_existing_identifier_is_refused(client):
 
 
 def test_after_login_sends_staff_to_back_office(client, personas):
-    from motcua.core.testing import PASSWORD
+    from motcua.testing import PASSWORD
 
     client.login(username="motcua_a", password=PASSWORD)
     assert client.get("/sau-dang-nhap/")["Location"] == "/can-bo/"

@@ -11,7 +11,7 @@ from django.test import Client
 
 from motcua.accounts.models import User
 from motcua.core.errors import NotFound
-from motcua.core.testing import assert_problem, make_province
+from motcua.testing import assert_problem, make_province
 from motcua.units import selectors
 from motcua.units.importers import ImportResult
 from motcua.units.models import AdministrativeUnit, Generation, Level, UnitSuccession

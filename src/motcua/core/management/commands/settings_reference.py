@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.core.management.commands._generated import write_or_check
+from motcua.core.generated import write_or_check
 from motcua.env import settings_reference_markdown
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.api.api import api
-from motcua.core.management.commands._generated import write_or_check
+from motcua.core.generated import write_or_check
 
 
 class Command(BaseCommand):

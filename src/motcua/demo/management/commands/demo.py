@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.core.demo import demo_accounts_text, load_demo, load_demo_catalog
 from motcua.core.errors import DomainError
+from motcua.demo.loader import demo_accounts_text, load_demo, load_demo_catalog
 
 #: Reference data loaded before the demo province, in order, when the
 #: command exists (each is idempotent).

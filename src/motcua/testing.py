@@ -21,6 +21,8 @@ PASSWORD = "mat-khau-thu-nghiem-1"  # noqa: S105
 
 @dataclass
 class TestProvince:
+    __test__ = False  # a fixture, not a test class pytest should collect
+
     province: AdministrativeUnit
     commune_a: AdministrativeUnit
     commune_b: AdministrativeUnit

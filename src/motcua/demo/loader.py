@@ -16,6 +16,20 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from motcua.accounts.models import Applicant, ApplicantKind, Role, RoleAssignment, User
+from motcua.catalog.models import (
+    ImplementingLevel,
+    Procedure,
+    StandardSet,
+    StandardSetLevel,
+    WorkflowTemplate,
+)
+from motcua.catalog.services import (
+    Statutory,
+    standard_set_create,
+    standard_set_item_add,
+    standard_set_publish,
+)
+from motcua.catalog.workflows import default_workflow_key
 from motcua.core.errors import DomainError
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, Generation, Level
 
@@ -211,20 +225,6 @@ def load_demo_catalog() -> DemoCatalogReport:
     """Standard procedure sets of the demo province, published in one action
     each: one set for all 124 communes, one for each department that handles
     procedures of the sample catalogue. Idempotent."""
-    from motcua.catalog.models import (
-        ImplementingLevel,
-        Procedure,
-        StandardSet,
-        StandardSetLevel,
-        WorkflowTemplate,
-    )
-    from motcua.catalog.services import (
-        Statutory,
-        standard_set_create,
-        standard_set_item_add,
-        standard_set_publish,
-    )
-    from motcua.catalog.workflows import default_workflow_key
 
     province = _province()
     workflows = {

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from motcua.accounts.models import Applicant, RoleAssignment, User
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.demo import DEMO_PASSWORD
+from motcua.demo.loader import DEMO_PASSWORD
 from motcua.units.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db
