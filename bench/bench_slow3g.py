@@ -38,21 +38,24 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench_http import Server, gunicorn  # noqa: E402
+
 HOST = "127.0.0.1"
 DEFAULT_PORT = 19350
 
@@ -151,54 +154,6 @@ def _motcua(env: dict[str, str], *args: str) -> None:
         raise SystemExit(f"motcua {' '.join(args)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
 
 
-def _answers(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/dang-nhap/", timeout=5) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[None]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "motcua.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        "2",
-        "--timeout",
-        "60",
-        "--error-logfile",
-        str(log),
-        "--capture-output",
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(cmd, env=env, cwd=REPO)
-    try:
-        for _ in range(300):  # bounded: up to ~60 s
-            if proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-            if _answers(port):
-                break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not answer within 60 s")
-        yield
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-
-
 def _document(path: Path) -> Path:
     """A JPEG photo of a paper (blurred noise: it compresses like a photo)."""
     from PIL import Image, ImageFilter
@@ -294,24 +249,35 @@ def journey(page: Any, files: list[Path], step: Callable[[str], Any]) -> str:
     return str(page.url).rstrip("/").rsplit("/", 1)[-1]
 
 
+#: The e-form of the demo's birth registration (``eform-1.001193``), field by
+#: field: (element id, value); a ``select`` is chosen, anything else typed.
+#: The applicant's name and ID number are prefilled from the account.
+BIRTH_FORM: tuple[tuple[str, str], ...] = (
+    ("f-nguoi_yeu_cau-noi_cu_tru-street", "Số 12, đường Đồng Khởi"),
+    ("f-nguoi_yeu_cau-quan_he", "cha"),
+    ("f-tre-ho_ten", "Nguyễn Minh Khôi"),
+    ("f-tre-gioi_tinh", "nam"),
+    ("f-tre-ngay_sinh", "2026-11-20"),
+    ("f-tre-noi_sinh", "Bệnh viện Nguyễn Đình Chiểu"),
+    ("f-tre-dan_toc", "Kinh"),
+    ("f-tre-quoc_tich", "Việt Nam"),
+    ("f-me-ho_ten", "Trần Thị Hoa"),
+    ("f-me-nam_sinh", "1994"),
+    ("f-cha-ho_ten", "Nguyễn Văn An"),
+    ("f-ban_sao-0--so_ban", "2"),
+)
+
+
 def _fill_birth_form(page: Any) -> None:
-    """The e-form of the demo's birth registration (``eform-1.001193``); the
-    applicant's name and ID number are prefilled from the account."""
-    commune = page.locator("#f-nguoi_yeu_cau-noi_cu_tru-commune_code")
-    commune.fill("phu khuong")
+    # The ward is typed, then picked among the suggestions (an htmx request).
+    page.locator("#f-nguoi_yeu_cau-noi_cu_tru-commune_code").fill("phu khuong")
     page.locator("#f-nguoi_yeu_cau-noi_cu_tru-commune_code-options button").first.click()
-    page.locator("#f-nguoi_yeu_cau-noi_cu_tru-street").fill("Số 12, đường Đồng Khởi")
-    page.locator("#f-nguoi_yeu_cau-quan_he").select_option("cha")
-    page.locator("#f-tre-ho_ten").fill("Nguyễn Minh Khôi")
-    page.locator("#f-tre-gioi_tinh").select_option("nam")
-    page.locator("#f-tre-ngay_sinh").fill("2026-11-20")
-    page.locator("#f-tre-noi_sinh").fill("Bệnh viện Nguyễn Đình Chiểu")
-    page.locator("#f-tre-dan_toc").fill("Kinh")
-    page.locator("#f-tre-quoc_tich").fill("Việt Nam")
-    page.locator("#f-me-ho_ten").fill("Trần Thị Hoa")
-    page.locator("#f-me-nam_sinh").fill("1994")
-    page.locator("#f-cha-ho_ten").fill("Nguyễn Văn An")
-    page.locator("#f-ban_sao-0--so_ban").fill("2")
+    for element_id, value in BIRTH_FORM:
+        field_ = page.locator(f"#{element_id}")
+        if field_.evaluate("e => e.tagName") == "SELECT":
+            field_.select_option(value)
+        else:
+            field_.fill(value)
     page.locator("#f-ban_sao-0--ghi_chu").click()  # leaves the last field: it is saved
 
 
@@ -329,7 +295,7 @@ def run(*, port: int, throttle: bool) -> list[Step]:
         say(f"(demo installation ready in {time.perf_counter() - started:.1f} s: {tmp})")
         files = [_document(tmp / f"giay-to-{i}.jpg") for i in (1, 2)]
         say(f"(documents to attach: {', '.join(f'{f.stat().st_size} B' for f in files)})")
-        with gunicorn(env, port, tmp / "gunicorn.log"):
+        with gunicorn(Server(workers=2), env, tmp / "gunicorn.log", "/dang-nhap/", port):
             return _drive(chromium, port, files, throttle=throttle)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
