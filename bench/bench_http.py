@@ -394,9 +394,11 @@ def _get(port: int, path: str) -> int:
 
 @contextmanager
 def gunicorn(
-    server: Server, env: dict[str, str], log: Path, health: str
+    server: Server, env: dict[str, str], log: Path, health: str, port: int = 0
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    port = loadgen.free_port()
+    """gunicorn serving ``motcua.wsgi`` on ``port`` (0: a free one), up once
+    ``health`` answers 200; stopped on leaving."""
+    port = port or loadgen.free_port()
     cmd = [
         sys.executable,
         "-m",

@@ -84,3 +84,10 @@ def roles_grantable(*, user: User, agency: Agency) -> list[str]:
     if user_has_role(user=user, agency=agency, roles=[Role.UNIT_ADMIN]):
         return [r for r in Role.values if r not in PROVINCE_WIDE_ROLES]
     return []
+
+
+def user_is_staff(*, user: User) -> bool:
+    """Whether ``user`` may enter the back office: a superuser, or anyone
+    holding a role in some agency. An applicant (or an account not yet given
+    a role) is not staff, whatever Django's ``is_staff`` flag says."""
+    return user.is_superuser or RoleAssignment.objects.filter(user=user).exists()

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from motcua.accounts.models import Applicant, Role, User
 from motcua.accounts.selectors import agencies_for_user, user_has_role
 from motcua.accounts.services import applicant_register_citizen, applicant_register_organisation
 from motcua.backoffice import intake_support, listing, selectors
+from motcua.backoffice.access import staff_required
 from motcua.backoffice.actions import LABELS, available_actions, run_action
 from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure
@@ -131,7 +131,7 @@ def _list_context(request: HttpRequest, user: User) -> dict[str, Any]:
     }
 
 
-@login_required
+@staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """What the person holds, soonest due first; a search within scope;
     both filtered and paged by cursor."""
@@ -180,7 +180,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def unit_dossiers(request: HttpRequest, public_id: str) -> HttpResponse:
     """A unit's open dossiers with holder and due, for its leaders and the
     province's inspectors; leaders reassign from here. Filtered, paged."""
@@ -352,7 +352,7 @@ def _detail_context(
     }
 
 
-@login_required
+@staff_required
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         dossier, events = dossier_events_for_user(
@@ -363,7 +363,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "backoffice/dossier.html", _detail_context(request, dossier, events))
 
 
-@login_required
+@staff_required
 @require_POST
 def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """Post one action's form; errors are shown on the dossier page with
@@ -405,7 +405,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
     return redirect(url)
 
 
-@login_required
+@staff_required
 def dossier_document(request: HttpRequest, code: str, doc_id: str, thumb: bool = False) -> Any:
     """A document of the dossier, for those who may see the dossier."""
     try:
@@ -433,7 +433,7 @@ def dossier_document(request: HttpRequest, code: str, doc_id: str, thumb: bool =
     )
 
 
-@login_required
+@staff_required
 def dossier_print(request: HttpRequest, code: str, purpose: str) -> HttpResponse:
     """One form of the dossier as PDF (the control slip at any time)."""
     if purpose not in PURPOSES:
@@ -497,7 +497,7 @@ def _find_or_register(post: Any) -> Applicant:
     )
 
 
-@login_required
+@staff_required
 def intake(request: HttpRequest) -> HttpResponse:
     """Counter intake: a one-stop officer files a dossier for an applicant;
     it lands in processing at the first step, and the receipt follows."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.shortcuts import render
 from motcua.accounts.models import Applicant, Role, User
 from motcua.accounts.selectors import agencies_for_user
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
+from motcua.backoffice.access import staff_required
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.text import fold, search_terms
 
@@ -64,7 +64,7 @@ def procedures_matching(procedures: list[ConfiguredProcedure], query: str) -> li
     return out
 
 
-@login_required
+@staff_required
 def identifier_check(request: HttpRequest) -> HttpResponse:
     """The fragment shown beside the identity field while it is typed."""
     user = request.user

@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from motcua.accounts.selectors import (
     user_has_role,
 )
 from motcua.accounts.services import role_assignment_grant, role_assignment_revoke
+from motcua.backoffice.access import staff_required
 from motcua.backoffice.selectors import unit_counts_for_leader
 from motcua.core.errors import DomainError, NotFound
 from motcua.units.models import Agency
@@ -30,7 +30,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-@login_required
+@staff_required
 def home(request: HttpRequest) -> HttpResponse:
     assignments = list(roles_of_user(user=_user(request)))
     by_agency: dict[int, dict[str, object]] = {}
@@ -72,7 +72,7 @@ def _agency_or_404(user: User, public_id: str) -> tuple[Agency, list[RoleAssignm
         raise Http404("Không tìm thấy cơ quan, đơn vị.") from None
 
 
-@login_required
+@staff_required
 def agency_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
     agency, staff = _agency_or_404(user, public_id)
@@ -104,7 +104,7 @@ def agency_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def role_revoke(request: HttpRequest, public_id: str, assignment_id: int) -> HttpResponse:
     user = _user(request)

@@ -70,32 +70,32 @@ GET /api/v1/files/{file_id}/thumbnail                      missing              
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
-GET backoffice:home                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET backoffice:home                                        -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404
 GET backoffice:agency                                      -                         302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:unit_dossiers                               -                         302  404  404  404  404  200  404  404  404  404  404  200  404  404
-GET backoffice:queue                                       -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET backoffice:queue                                       -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404
 GET backoffice:api_tokens                                  -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # officers only
 POST backoffice:api_token_revoke                           offA_token                302  404  404  302  404  404  404  404  404  404  404  404  404  404  # only its owner
 POST backoffice:api_token_revoke                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET backoffice:intake                                      -                         302  404  404  200  404  404  404  200  404  404  404  404  404  404
 GET backoffice:intake_identifier_check                     -                         302  404  404  200  404  404  404  200  404  404  404  404  404  404
 POST backoffice:role_revoke                                -                         302  404  404  404  404  404  302  404  404  404  404  404  302  404  # unit A's admin and the province admin revoke; others "not found"
-GET backoffice:dossier                                     submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # finding: the applicant opens the back-office page of their own dossier
-GET backoffice:dossier                                     processing                302  200  404  200  200  200  200  404  404  404  404  200  200  404
-GET backoffice:dossier                                     result_ready              302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier                                     submitted                 302  404  404  200  200  200  200  404  404  404  404  200  200  404  # staff only: an applicant gets "not found" even for their own dossier
+GET backoffice:dossier                                     processing                302  404  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier                                     result_ready              302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier                                     missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
-GET backoffice:dossier                                     supplementing             302  200  404  200  200  200  200  404  404  404  404  200  200  404
-POST backoffice:dossier_action                             submitted:accept          302  403  404  302  403  403  403  404  404  404  404  403  403  404
-POST backoffice:dossier_action                             processing:forward        302  403  404  403  302  403  403  404  404  404  404  403  403  404
-POST backoffice:dossier_action                             result_ready:hand_over    302  403  404  302  403  403  403  404  404  404  404  403  403  404
+GET backoffice:dossier                                     supplementing             302  404  404  200  200  200  200  404  404  404  404  200  200  404
+POST backoffice:dossier_action                             submitted:accept          302  404  404  302  403  403  403  404  404  404  404  403  403  404
+POST backoffice:dossier_action                             processing:forward        302  404  404  403  302  403  403  404  404  404  404  403  403  404
+POST backoffice:dossier_action                             result_ready:hand_over    302  404  404  302  403  403  403  404  404  404  404  403  403  404
 POST backoffice:dossier_action                             submitted:unknown         302  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST backoffice:dossier_action                             missing:accept            302  404  404  404  404  404  404  404  404  404  404  404  404  404
-GET backoffice:dossier_document                            submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier_document                            submitted                 302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier_document                            processing                302  404  404  404  404  404  404  404  404  404  404  404  404  404  # a document of another dossier
 GET backoffice:dossier_document                            missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
-GET backoffice:dossier_thumbnail                           submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404  # the photo's thumbnail
+GET backoffice:dossier_thumbnail                           submitted                 302  404  404  200  200  200  200  404  404  404  404  200  200  404  # the photo's thumbnail
 GET backoffice:dossier_thumbnail                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
-GET backoffice:dossier_print                               submitted                 302  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET backoffice:dossier_print                               submitted                 302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier_print                               missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET catalog:list                                           -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET catalog:detail                                         -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
