@@ -36,4 +36,9 @@ PROCESSES: tuple[Process, ...] = (
     Process("web", _web),
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
     Process("scheduler", lambda o: motcua("run_scheduler", "--interval", "30")),
+    # The local OpenID Connect provider (national sign-on), on MOTCUA_OIDC_ISSUER's port.
+    Process(
+        "oidc",
+        lambda o: motcua("oidc_provider", "--port", "8070", "--site", f"http://{o.host}:{o.port}"),
+    ),
 )
