@@ -26,19 +26,18 @@ from motcua.signon.services import VerifiedClaims, identity_sign_in
 logger = logging.getLogger("motcua.signon")
 
 _NEXT = "signon_next"
-_ID_TOKEN = "signon_id_token"
+_ID_TOKEN = "signon_id_token"  # noqa: S105 - a session key, not a secret
 _BACKEND = "motcua.accounts.backends.UsernameOrIdentifierBackend"
 
 CANCELLED = "Bạn đã huỷ đăng nhập bằng tài khoản định danh điện tử."
 EXPIRED = (
-    "Lượt đăng nhập này đã hết hạn hoặc đường dẫn đã được dùng. "
-    "Vui lòng bắt đầu đăng nhập lại."
+    "Lượt đăng nhập này đã hết hạn hoặc đường dẫn đã được dùng. Vui lòng bắt đầu đăng nhập lại."
 )
 CODE_REFUSED = (
     "Hệ thống định danh không chấp nhận lượt đăng nhập này (mã đã được dùng hoặc đã hết hạn). "
     "Vui lòng bắt đầu đăng nhập lại."
 )
-TOKEN_REFUSED = (
+UNVERIFIED = (
     "Không xác minh được thông tin định danh nhận từ hệ thống định danh, "
     "nên chưa đăng nhập. Vui lòng thử lại; nếu vẫn lỗi, hãy đăng nhập bằng mật khẩu."
 )
@@ -105,14 +104,14 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _failed(request, CODE_REFUSED)
     except JoseError as exc:
         logger.warning("signon refused: ID token invalid (%s: %s)", exc.error, exc.description)
-        return _failed(request, TOKEN_REFUSED)
+        return _failed(request, UNVERIFIED)
     except requests.RequestException as exc:
         logger.warning("signon: provider unreachable at callback: %s", exc)
         return _failed(request, UNREACHABLE, status=503)
     userinfo = token.get("userinfo")
     if not userinfo:
         logger.warning("signon refused: no ID token in the token answer")
-        return _failed(request, TOKEN_REFUSED)
+        return _failed(request, UNVERIFIED)
     claims = VerifiedClaims(
         issuer=str(userinfo["iss"]),
         subject=str(userinfo["sub"]),

@@ -70,6 +70,8 @@ GET /api/v1/files/{file_id}/thumbnail                      missing              
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
+GET signon:start                                           -                         503  503  503  503  503  503  503  503  503  503  503  503  503  503
+GET signon:callback                                        -                         400  400  400  400  400  400  400  400  400  400  400  400  400  400
 GET backoffice:home                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET backoffice:agency                                      -                         302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:unit_dossiers                               -                         302  404  404  404  404  200  404  404  404  404  404  200  404  404

@@ -185,7 +185,7 @@ class ProviderState:
     def jwks(self) -> dict[str, Any]:
         with self.lock:
             keys = list(self.keys)
-        return KeySet(keys).as_dict(private=False)  # type: ignore[arg-type]
+        return dict(KeySet(keys).as_dict(private=False))  # type: ignore[arg-type]
 
     def take_defect(self) -> str:
         with self.lock:
@@ -401,7 +401,9 @@ class Server(AuthorizationServer):  # type: ignore[misc]
         json_request.payload = JsonPayload()
         return json_request
 
-    def handle_response(self, status: int, body: Any, headers: Iterable[tuple[str, str]]) -> Response:
+    def handle_response(
+        self, status: int, body: Any, headers: Iterable[tuple[str, str]]
+    ) -> Response:
         if isinstance(body, dict):
             body = json.dumps(body)
         return status, body, list(headers)
@@ -496,10 +498,10 @@ class Provider:
                 cookie = f"{SESSION_COOKIE}={new_sid}; Path=/; HttpOnly; SameSite=Lax"
                 return status, body, [*headers, ("Set-Cookie", cookie)]
         if signed_in is not None:
-            result = self.server.create_authorization_response(
+            answer: Response = self.server.create_authorization_response(
                 request, grant_user=signed_in, grant=grant
             )
-            return result
+            return answer
         return _sign_in_page(request, self.state.identities.values())
 
     def _logout(self, request: WsgiRequest) -> Response:
@@ -616,4 +618,3 @@ class OidcProvider:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-

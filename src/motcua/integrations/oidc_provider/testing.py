@@ -86,9 +86,7 @@ class Person:
         else:
             assert personal_id is not None
             form["identity"] = personal_id
-        back = self.http.post(
-            url.split("?")[0], data=form, allow_redirects=False, timeout=10
-        )
+        back = self.http.post(url.split("?")[0], data=form, allow_redirects=False, timeout=10)
         assert back.status_code == 302, back.text
         return str(back.headers["Location"])
 
