@@ -133,7 +133,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     """End the local session; when it came from the provider, end the
-    provider's too (RP-initiated logout, back to the home page)."""
+    provider's too (RP-initiated logout, which comes back to the home page)."""
     id_token = str(request.session.get(_ID_TOKEN) or "")
     auth.logout(request)
     config = oidc_config()
@@ -147,4 +147,6 @@ def logout(request: HttpRequest) -> HttpResponse:
     except (requests.RequestException, RuntimeError) as exc:
         logger.warning("signon: provider logout unavailable: %s", exc)
         return redirect("portal:home")
-    return HttpResponseRedirect(str(answer["url"]))
+    # A page of ours that moves on to the provider (script, or the link):
+    # a form's redirect to another origin would break CSP form-action 'self'.
+    return render(request, "signon/logged_out.html", {"provider_logout_url": answer["url"]})

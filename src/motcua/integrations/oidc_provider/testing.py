@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
-from motcua.integrations.oidc_provider.provider import OidcProvider
+from motcua.integrations.oidc_provider.provider import DEMO_IDENTITIES, Identity, OidcProvider
 
 #: The ports these tests may listen on.
 PORTS = range(19400, 19430)
@@ -34,14 +34,15 @@ def _free_port() -> int:
     raise RuntimeError("no free port in 19400–19429")
 
 
-def _started() -> OidcProvider:
+def _started(site: str = SITE, identities: Iterable[Identity] = DEMO_IDENTITIES) -> OidcProvider:
     for _attempt in range(5):
         provider = OidcProvider(
             port=_free_port(),
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
-            redirect_uris=[f"{SITE}/dang-nhap/vneid/ve/"],
-            post_logout_redirect_uris=[f"{SITE}/"],
+            redirect_uris=[f"{site}/dang-nhap/vneid/ve/"],
+            post_logout_redirect_uris=[f"{site}/"],
+            identities=identities,
         )
         try:
             return provider.start()
@@ -51,11 +52,14 @@ def _started() -> OidcProvider:
     raise RuntimeError("could not start the OIDC provider")
 
 
-@pytest.fixture
-def oidc_provider(settings: Any) -> Iterator[OidcProvider]:
+@contextlib.contextmanager
+def provider_for_site(
+    settings: Any, site: str = SITE, identities: Iterable[Identity] = DEMO_IDENTITIES
+) -> Iterator[OidcProvider]:
+    """A provider for the site at ``site``, the site's settings pointed at it."""
     from motcua.signon.client import oidc_clients_forget
 
-    provider = _started()
+    provider = _started(site, identities)
     settings.MOTCUA_OIDC_ISSUER = provider.issuer
     settings.MOTCUA_OIDC_CLIENT_ID = CLIENT_ID
     settings.MOTCUA_OIDC_CLIENT_SECRET = CLIENT_SECRET
@@ -65,6 +69,12 @@ def oidc_provider(settings: Any) -> Iterator[OidcProvider]:
     finally:
         provider.stop()
         oidc_clients_forget()
+
+
+@pytest.fixture
+def oidc_provider(settings: Any) -> Iterator[OidcProvider]:
+    with provider_for_site(settings) as provider:
+        yield provider
 
 
 class Person:
