@@ -55,7 +55,10 @@ def _config_or_404() -> OidcConfig:
 
 
 def _failed(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
-    return render(request, "signon/failed.html", {"message": message}, status=status)
+    response = render(request, "signon/failed.html", {"message": message}, status=status)
+    if status == 503:  # the provider is out: a deliberate "come back later"
+        response["Retry-After"] = "60"
+    return response
 
 
 def _safe_next(request: HttpRequest) -> str:

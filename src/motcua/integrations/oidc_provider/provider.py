@@ -473,9 +473,11 @@ class Provider:
         try:
             grant = self.server.get_consent_grant(request)
         except OAuth2Error as error:
+            detail = html.escape(f"{error.error}: {error.description or ''}")
             return _page(
                 "Yêu cầu đăng nhập không hợp lệ",
-                f"<p>{html.escape(str(error.description or error.error))}</p>",
+                "<p>Ứng dụng đã gửi một yêu cầu đăng nhập mà máy chủ định danh không chấp nhận.</p>"
+                f"<p>Chi tiết cho nhà phát triển: <code>{detail}</code></p>",
                 400,
             )
         sid = request.cookies.get(SESSION_COOKIE)

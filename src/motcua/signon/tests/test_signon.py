@@ -171,6 +171,7 @@ def test_provider_down_is_a_kind_503(oidc_provider: OidcProvider) -> None:
     oidc_provider.stop()
     answer = Client().get("/dang-nhap/vneid/")
     assert answer.status_code == 503 and views.UNREACHABLE in answer.content.decode()
+    assert answer["Retry-After"] == "60"
 
 
 def test_the_callback_is_throttled(oidc_provider: OidcProvider, settings: Any) -> None:
