@@ -90,6 +90,14 @@ def _watch_what_people_read() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_oidc_provider_by_default(settings: Any) -> None:
+    """National sign-on points at a port nothing listens on (the discard
+    port), so a test never reaches a provider ``make run`` may have started;
+    the ``oidc_provider`` fixture points it at its own provider."""
+    settings.MOTCUA_OIDC_ISSUER = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
 def _no_english_where_people_read() -> Iterator[None]:
     from motcua.core.tests.test_no_english import FOUND
 

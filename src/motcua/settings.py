@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "motcua.jobs",
     "motcua.demo",
     "motcua.integrations.smtp",
+    "motcua.integrations.oidc_provider",
+    "motcua.signon",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -346,6 +348,43 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "motcua.core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "motcua.core.throttling.client_address"
 AXES_VERBOSE = False
+
+# ---------------------------------------------------------------- national sign-on
+# OpenID Connect with VNeID or the national portal (docs/developers/signon.md).
+# The default issuer is the local provider `make run` starts
+# (`motcua oidc_provider --port 8070`); an empty issuer hides the button.
+MOTCUA_OIDC_ISSUER = env_str(
+    "MOTCUA_OIDC_ISSUER",
+    "http://127.0.0.1:8070",
+    "OpenID Connect issuer URL (its /.well-known/openid-configuration is read); empty: off.",
+)
+MOTCUA_OIDC_CLIENT_ID = env_str(
+    "MOTCUA_OIDC_CLIENT_ID", "motcua-local", "Client id registered with the OIDC provider."
+)
+MOTCUA_OIDC_CLIENT_SECRET = env_str(
+    "MOTCUA_OIDC_CLIENT_SECRET",
+    "motcua-local-secret",
+    "Client secret registered with the OIDC provider (use MOTCUA_OIDC_CLIENT_SECRET_FILE).",
+)
+MOTCUA_OIDC_SCOPES = env_str(
+    "MOTCUA_OIDC_SCOPES", "openid profile", "Scopes asked of the OIDC provider."
+)
+MOTCUA_OIDC_IDENTITY_CLAIM = env_str(
+    "MOTCUA_OIDC_IDENTITY_CLAIM",
+    "personal_id",
+    "ID-token claim holding the verified 12-digit personal identification number.",
+)
+MOTCUA_OIDC_LEEWAY_SECONDS = env_int(
+    "MOTCUA_OIDC_LEEWAY_SECONDS", 60, "Clock drift accepted on the ID token's iat/exp."
+)
+MOTCUA_OIDC_TIMEOUT_SECONDS = env_int(
+    "MOTCUA_OIDC_TIMEOUT_SECONDS", 10, "Seconds to wait for the OIDC provider's answers."
+)
+MOTCUA_THROTTLE_SIGNON = env_str(
+    "MOTCUA_THROTTLE_SIGNON",
+    "30/h,100/d",
+    "National sign-on callbacks per client address (like the password sign-in).",
+)
 
 # ---------------------------------------------------------------- e-mail
 # Outgoing e-mail (password recovery): a real SMTP connection. For the demo

@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from motcua.api.api import api
 from motcua.portal.forms import LoginForm
+from motcua.signon import views as signon_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/vneid/", include("motcua.signon.urls")),
+    # Ends the provider's session too when the citizen signed in with it.
+    path("dang-xuat/", signon_views.logout, name="logout"),
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),

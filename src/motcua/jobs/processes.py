@@ -36,4 +36,12 @@ PROCESSES: tuple[Process, ...] = (
     Process("web", _web),
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
     Process("scheduler", lambda o: motcua("run_scheduler", "--interval", "30")),
+    # The local OpenID Connect provider (national sign-on) on the web port + 70:
+    # 8070 beside 8000, MOTCUA_OIDC_ISSUER's default.
+    Process(
+        "oidc",
+        lambda o: motcua(
+            "oidc_provider", "--port", str(o.port + 70), "--site", f"http://{o.host}:{o.port}"
+        ),
+    ),
 )
