@@ -52,7 +52,7 @@ class MailStore:
         message = ReceivedMessage(
             mail_from=mail_from,
             recipients=list(recipients),
-            subject=str(parsed.get("Subject", "")),
+            subject=str(parsed.get("Subject", "")).strip(),
             body=str(body),
         )
         with self._lock:
