@@ -321,6 +321,11 @@ MOTCUA_THROTTLE_TRACK_ADDRESS = env_str(
 MOTCUA_THROTTLE_SUBMIT = env_str(
     "MOTCUA_THROTTLE_SUBMIT", "20/h,100/d", "Dossier submissions per account (portal and API)."
 )
+MOTCUA_THROTTLE_CONTACT_CODE = env_str(
+    "MOTCUA_THROTTLE_CONTACT_CODE",
+    "5/h,10/d",
+    "Verification codes sent to a new phone or e-mail, per account.",
+)
 MOTCUA_THROTTLE_UPLOAD = env_str(
     "MOTCUA_THROTTLE_UPLOAD", "120/h,500/d", "File uploads per account (portal and API)."
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -83,7 +84,8 @@ def absolute(path: str) -> str:
 def _applicant_link(dossier: Dossier) -> str:
     if dossier.applicant.user_id is not None:
         return absolute(reverse("portal:my_dossier", kwargs={"code": dossier.code}))
-    return absolute(reverse("portal:track")) + f"?ma={dossier.code}"
+    query = urllib.parse.urlencode({"ma": dossier.code, "t": dossier.tracking_token})
+    return absolute(reverse("portal:track")) + f"?{query}"
 
 
 def _officer_link(dossier: Dossier) -> str:
