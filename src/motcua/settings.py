@@ -374,10 +374,14 @@ DEFAULT_FROM_EMAIL = env_str(
 # Messages to applicants and officers (e-mail above, SMS and Zalo ZNS here).
 # The defaults point at the local sandboxes `make run` starts.
 MOTCUA_PUBLIC_URL = env_str(
-    "MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000", "Public address of the site, for links in messages."
+    "MOTCUA_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Public address of the site, for links in messages.",
 )
 NOTIFY_SMS_URL = env_str("NOTIFY_SMS_URL", "http://127.0.0.1:1026", "SMS gateway's base address.")
-NOTIFY_SMS_KEY = env_str("NOTIFY_SMS_KEY", "", "API key of the SMS gateway (use NOTIFY_SMS_KEY_FILE).")
+NOTIFY_SMS_KEY = env_str(
+    "NOTIFY_SMS_KEY", "", "API key of the SMS gateway (use NOTIFY_SMS_KEY_FILE)."
+)
 NOTIFY_ZALO_URL = env_str("NOTIFY_ZALO_URL", "http://127.0.0.1:1027", "Zalo ZNS base address.")
 NOTIFY_ZALO_TOKEN = env_str(
     "NOTIFY_ZALO_TOKEN", "", "Zalo ZNS access token (use NOTIFY_ZALO_TOKEN_FILE)."

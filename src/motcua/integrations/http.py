@@ -46,6 +46,8 @@ def post_json(
         if status >= 500 or status in (401, 403, 408, 429):
             return Answer(failure=SendResult(Outcome.TEMPORARY, code=f"http_{status}"))
         return Answer(
-            failure=SendResult(Outcome.TEMPORARY, code="garbage", detail=raw[:200].decode("utf-8", "replace"))
+            failure=SendResult(
+                Outcome.TEMPORARY, code="garbage", detail=raw[:200].decode("utf-8", "replace")
+            )
         )
     return Answer(status=status, body=body)

@@ -180,19 +180,19 @@ class HttpSandbox:
                 length = min(int(self.headers.get("Content-Length") or 0), 1_000_000)
                 return self.rfile.read(length)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's hook name
+            def do_GET(self) -> None:
                 if self.path.rstrip("/") != "/messages":
                     self._send(json_reply(404, {"error": "not found"}))
                     return
                 items = [asdict(m) for m in sandbox.accepted()]
                 self._send(json_reply(200, {"messages": items}))
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+            def do_POST(self) -> None:
                 raw = self._body()
                 route: dict[str, Callable[[], Reply | None]] = {
                     sandbox.path: lambda: sandbox.handle_send(dict(self.headers.items()), raw),
                     "/_control": lambda: _control(sandbox, raw),
-                    "/_reset": lambda: (sandbox.reset(), json_reply(200, {"ok": True}))[1],
+                    "/_reset": lambda: _reset(sandbox),
                 }
                 action = route.get(self.path.split("?")[0])
                 reply = action() if action else json_reply(404, {"error": "not found"})
@@ -233,6 +233,11 @@ class HttpSandbox:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _reset(sandbox: HttpSandbox) -> Reply:
+    sandbox.reset()
+    return json_reply(200, {"ok": True})
 
 
 def _control(sandbox: HttpSandbox, raw: bytes) -> Reply:

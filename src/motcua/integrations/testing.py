@@ -11,7 +11,6 @@ import pytest
 
 from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.sms.sandbox import SmsSandbox
-
 from motcua.integrations.zalo.sandbox import ZaloSandbox
 
 #: The ports the notification tests listen on.
@@ -37,7 +36,7 @@ def free_port_in_range() -> int:
 
 @pytest.fixture
 def sms_sandbox(settings: Any) -> Iterator[HttpSandbox]:
-    sandbox = started(SmsSandbox, secret="khoa-thu")
+    sandbox = started(SmsSandbox, secret="khoa-thu")  # noqa: S106 - sandbox key
     settings.NOTIFY_SMS_URL, settings.NOTIFY_SMS_KEY = sandbox.url, "khoa-thu"
     yield sandbox
     sandbox.stop()
@@ -45,7 +44,7 @@ def sms_sandbox(settings: Any) -> Iterator[HttpSandbox]:
 
 @pytest.fixture
 def zalo_sandbox(settings: Any) -> Iterator[HttpSandbox]:
-    sandbox = started(ZaloSandbox, secret="ma-truy-cap")
+    sandbox = started(ZaloSandbox, secret="ma-truy-cap")  # noqa: S106 - sandbox token
     settings.NOTIFY_ZALO_URL, settings.NOTIFY_ZALO_TOKEN = sandbox.url, "ma-truy-cap"
     yield sandbox
     sandbox.stop()

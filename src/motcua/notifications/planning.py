@@ -178,7 +178,14 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
         if payload.get("appointment_at"):
             data["appointment"] = moment(payload["appointment_at"])
         plans.append(
-            Plan(f"event:{event.pk}:{key}", key, Audience.APPLICANT, dossier, applicant_routes(dossier), data)
+            Plan(
+                f"event:{event.pk}:{key}",
+                key,
+                Audience.APPLICANT,
+                dossier,
+                applicant_routes(dossier),
+                data,
+            )
         )
     moved = event.to_step != event.from_step or event.action in ("submit", "reassign")
     if event.to_state in QUEUE_STATES and moved and dossier.version == event.seq:
@@ -195,7 +202,11 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
             user=dossier.holder_user,
             exclude=event.actor_id,
         )
-        plans.append(Plan(f"event:{event.pk}:queue_new", "queue_new", Audience.OFFICER, dossier, routes, data))
+        plans.append(
+            Plan(
+                f"event:{event.pk}:queue_new", "queue_new", Audience.OFFICER, dossier, routes, data
+            )
+        )
     return plans
 
 

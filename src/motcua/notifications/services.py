@@ -65,7 +65,10 @@ def _create(plan: Plan, route: Route, template: MessageTemplate) -> Message:
     try:
         with transaction.atomic():
             message, _created = Message.objects.get_or_create(
-                occasion=plan.occasion, recipient=route.recipient, channel=route.channel, defaults=fields
+                occasion=plan.occasion,
+                recipient=route.recipient,
+                channel=route.channel,
+                defaults=fields,
             )
     except IntegrityError:  # another worker created it first
         message = Message.objects.get(
@@ -106,7 +109,9 @@ def warn_due(
     """Tell the holders of every open step that falls due within ``window``
     (near due) or is past due (overdue): once per step run per threshold."""
     now = now or timezone.now()
-    window = window if window is not None else datetime.timedelta(hours=settings.NOTIFY_DUE_WINDOW_HOURS)
+    window = (
+        window if window is not None else datetime.timedelta(hours=settings.NOTIFY_DUE_WINDOW_HOURS)
+    )
     runs = StepRun.objects.filter(
         ended_at__isnull=True,
         due_at__isnull=False,
@@ -118,7 +123,9 @@ def warn_due(
         "dossier__applicant",
         "dossier__configured_procedure_version__procedure_version",
     )
-    plans = [plan_for_due(run, overdue=run.due_at is not None and run.due_at <= now) for run in runs]
+    plans = [
+        plan_for_due(run, overdue=run.due_at is not None and run.due_at <= now) for run in runs
+    ]
     messages = messages_create(plans=plans)
     for message in messages:
         message_send(message_id=message.pk, now=now)
@@ -191,7 +198,9 @@ def _record(message: Message, result: SendResult, now: datetime.datetime) -> str
                 now,
             )
             message.next_attempt_at = None
-        elif result.outcome == Outcome.PERMANENT or message.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        elif (
+            result.outcome == Outcome.PERMANENT or message.attempts >= settings.NOTIFY_MAX_ATTEMPTS
+        ):
             message.status, message.next_attempt_at = MessageStatus.FAILED, None
             fallback = message.channel == ChannelKind.ZALO and result.code in FALL_BACK_TO_SMS
         else:
@@ -224,7 +233,10 @@ def _fall_back_to_sms(message: Message) -> None:
     try:
         with transaction.atomic():
             sms, _ = Message.objects.get_or_create(
-                occasion=message.occasion, recipient=message.recipient, channel=ChannelKind.SMS, defaults=fields
+                occasion=message.occasion,
+                recipient=message.recipient,
+                channel=ChannelKind.SMS,
+                defaults=fields,
             )
     except IntegrityError:
         return
@@ -253,4 +265,3 @@ def messages_resend_due(*, now: datetime.datetime | None = None, limit: int = 50
     for message_id in ids:
         message_send(message_id=message_id, now=now)
     return len(ids)
-

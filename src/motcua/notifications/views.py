@@ -26,7 +26,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     current = Preference.objects.filter(user=user).first()
-    initial = {"email": True} if current is None else {c: True for c in current.channels()}
+    initial = {"email": True} if current is None else dict.fromkeys(current.channels(), True)
     return render(
         request,
         "notifications/preferences.html",

@@ -40,8 +40,14 @@ class EmailChannel:
             detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
             return SendResult(_smtp_outcome(code), code=f"smtp_{code}", detail=detail)
         except smtplib.SMTPResponseException as exc:
-            detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-            return SendResult(_smtp_outcome(exc.smtp_code), code=f"smtp_{exc.smtp_code}", detail=detail)
+            detail = (
+                exc.smtp_error.decode("utf-8", "replace")
+                if isinstance(exc.smtp_error, bytes)
+                else str(exc.smtp_error)
+            )
+            return SendResult(
+                _smtp_outcome(exc.smtp_code), code=f"smtp_{exc.smtp_code}", detail=detail
+            )
         except (smtplib.SMTPException, OSError) as exc:
             return SendResult(Outcome.TEMPORARY, code="unreachable", detail=str(exc))
         return SendResult(Outcome.ACCEPTED, provider_id=message_id)

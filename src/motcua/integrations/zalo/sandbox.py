@@ -4,7 +4,8 @@
 body ``{"phone": "84912345678", "template_id": "…", "template_data": {…},
 "tracking_id": "…"}``. ZNS always answers HTTP 200; the outcome is in
 ``error``: ``0`` with ``data.msg_id`` (sent), ``-124`` (access token
-invalid), ``-118`` (not a Zalo user), ``-108`` (phone invalid), ``-100`` (bad request). The same ``tracking_id`` twice is one message.
+invalid), ``-118`` (not a Zalo user), ``-108`` (phone invalid), ``-100``
+(bad request). The same ``tracking_id`` twice is one message.
 
 Test recipients: ``84900000118`` is not a Zalo user, ``84900000503``
 always gets a 503."""
@@ -25,8 +26,16 @@ class ZaloSandbox(HttpSandbox):
     label = "zns"
 
     def parse(self, body: Mapping[str, Any]) -> tuple[str, str, str, str]:
-        phone, template, data = body.get("phone"), body.get("template_id"), body.get("template_data")
-        if not isinstance(phone, str) or not isinstance(template, str) or not isinstance(data, dict):
+        phone, template, data = (
+            body.get("phone"),
+            body.get("template_id"),
+            body.get("template_data"),
+        )
+        if (
+            not isinstance(phone, str)
+            or not isinstance(template, str)
+            or not isinstance(data, dict)
+        ):
             raise ValueError("phone, template_id and template_data are required")
         if not _PHONE.match(phone):
             raise ValueError("invalid phone")

@@ -24,7 +24,9 @@ def test_near_due_then_overdue_once_each(
     smtp_sandbox: SmtpSandbox,
 ) -> None:
     now = local(2026, 3, 2, 8)
-    d = dossiers.dossier_submit(actor=personas.citizen, procedure=procedure, applicant=applicant, now=now)
+    d = dossiers.dossier_submit(
+        actor=personas.citizen, procedure=procedure, applicant=applicant, now=now
+    )
     d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=now)
     d = dossiers.dossier_forward(dossier=d, actor=personas.officer, expected_version=2, now=now)
     run = StepRun.objects.get(dossier=d, ended_at__isnull=True)
@@ -41,7 +43,11 @@ def test_near_due_then_overdue_once_each(
     late = run.due_at + datetime.timedelta(minutes=1)
     overdue = services.warn_due(now=late, window=window)
     services.warn_due(now=late + window, window=window)
-    keys = sorted(Message.objects.filter(audience="officer", occasion__startswith="due:").values_list("template__key", flat=True))
+    keys = sorted(
+        Message.objects.filter(audience="officer", occasion__startswith="due:").values_list(
+            "template__key", flat=True
+        )
+    )
     assert keys == ["step_near_due", "step_overdue"]
     assert [m.template.key for m in overdue] == ["step_overdue"]
     subjects = [m.subject for m in smtp_sandbox.store.messages() if "hạn" in m.subject]

@@ -21,7 +21,6 @@ from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.integrations.testing import closed_port
 from motcua.notifications import services
-from motcua.notifications.planning import moment
 from motcua.notifications.models import (
     ChannelKind,
     ContactPoint,
@@ -30,13 +29,16 @@ from motcua.notifications.models import (
     MessageTemplate,
     Preference,
 )
+from motcua.notifications.planning import moment
 
 NOW = local(2026, 3, 2, 8)
 LATER = datetime.timedelta(hours=3)
 
 
 def _submit(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
-    return dossiers.dossier_submit(actor=p.citizen, procedure=procedure, applicant=applicant, now=NOW)
+    return dossiers.dossier_submit(
+        actor=p.citizen, procedure=procedure, applicant=applicant, now=NOW
+    )
 
 
 def _event(d: Dossier, action: str) -> DossierEvent:
@@ -51,7 +53,7 @@ def _prefer(p: Personas, *channels: str, phone: str = "0912345678") -> None:
         ContactPoint.objects.create(user=p.citizen, kind=kind, value=value, verified_at=NOW)
 
 
-def _retries() -> list[DBTaskResult]:
+def _retries() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.filter(task_path__endswith="send_message_task"))
 
 
@@ -161,7 +163,7 @@ def test_temporary_failure_is_retried_with_backoff_then_delivered(
     with django_capture_on_commit_callbacks(execute=True):
         services.message_send(message_id=message.pk, now=message.next_attempt_at)
     message.refresh_from_db()
-    second_wait = message.next_attempt_at - NOW - first_wait  # type: ignore[operator]
+    second_wait = message.next_attempt_at - NOW - first_wait
     assert second_wait >= datetime.timedelta(seconds=120)
     assert services.message_send(message_id=message.pk, now=NOW + LATER) == MessageStatus.SENT
     outcomes = list(message.attempts_log.values_list("outcome", "code"))

@@ -64,13 +64,17 @@ def test_a_new_phone_is_verified_with_the_code_sent_by_sms(
 
 
 def test_bad_phone_is_refused_in_vietnamese(personas: Personas) -> None:
-    response = _client(personas.citizen).post(URL, {"action": "add", "kind": "phone", "value": "12"})
+    response = _client(personas.citizen).post(
+        URL, {"action": "add", "kind": "phone", "value": "12"}
+    )
     assert response.status_code == 400
     assert "Số điện thoại không hợp lệ" in response.content.decode()
     assert not ContactPoint.objects.exists()
 
 
-def test_code_requests_are_throttled(personas: Personas, settings: Any, sms_sandbox: HttpSandbox) -> None:
+def test_code_requests_are_throttled(
+    personas: Personas, settings: Any, sms_sandbox: HttpSandbox
+) -> None:
     settings.MOTCUA_THROTTLE_CONTACT_CODE = "2/h"
     client = _client(personas.citizen)
     statuses = [
@@ -83,7 +87,9 @@ def test_code_requests_are_throttled(personas: Personas, settings: Any, sms_sand
 def test_someone_elses_contact_cannot_be_verified_or_removed(personas: Personas) -> None:
     other = ContactPoint.objects.create(user=personas.officer, kind="phone", value="0912345678")
     client = _client(personas.citizen)
-    page = client.post(URL, {"action": "verify", "contact": other.pk, "code": "123456"}, follow=True)
+    page = client.post(
+        URL, {"action": "verify", "contact": other.pk, "code": "123456"}, follow=True
+    )
     assert "Không tìm thấy địa chỉ liên lạc." in page.content.decode()
     client.post(URL, {"action": "remove", "contact": other.pk})
     assert ContactPoint.objects.filter(pk=other.pk).exists()

@@ -62,7 +62,7 @@ def test_wrong_key_is_temporary_not_a_loss(sms_sandbox: HttpSandbox) -> None:
 
 
 def test_control_endpoint_switches_modes(sms_sandbox: HttpSandbox) -> None:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - local sandbox
         f"{sms_sandbox.url}/_control",
         data=json.dumps({"mode": "reject", "times": 1}).encode(),
         method="POST",

@@ -8,7 +8,7 @@ from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.zalo.client import ZaloZnsChannel, zalo_phone
 
 
-def _client(sandbox: HttpSandbox, token: str = "ma-truy-cap") -> ZaloZnsChannel:
+def _client(sandbox: HttpSandbox, token: str = "ma-truy-cap") -> ZaloZnsChannel:  # noqa: S107
     return ZaloZnsChannel(url=sandbox.url, access_token=token, timeout=5)
 
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Địa chỉ lắng nghe.")
         parser.add_argument("--port", type=int, default=1027, help="Cổng HTTP.")
-        parser.add_argument("--token", default="", help="Mã truy cập phải gửi kèm (trống: không cần).")
+        parser.add_argument(
+            "--token", default="", help="Mã truy cập phải gửi kèm (trống: không cần)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sandbox = ZaloSandbox(host=options["host"], port=options["port"], secret=options["token"])
