@@ -61,6 +61,8 @@ class HttpSandbox:
 
     path = "/"
     label = "sandbox"
+    #: The sandbox's name as its command announces it.
+    title = "Dịch vụ thử nghiệm"
 
     def __init__(self, *, host: str = "127.0.0.1", port: int, secret: str = "") -> None:
         self.host = host
@@ -257,7 +259,7 @@ def run_until_stopped(sandbox: HttpSandbox, announce: Callable[[str], None]) -> 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     sandbox.start()
-    announce(f"{sandbox.label} thử nghiệm đang chạy tại {sandbox.url}{sandbox.path}")
+    announce(f"{sandbox.title} đang chạy tại {sandbox.url}{sandbox.path}")
     try:
         stop.wait()
     except KeyboardInterrupt:

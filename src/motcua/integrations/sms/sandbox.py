@@ -23,6 +23,7 @@ _PHONE = re.compile(r"^(0|\+?84)\d{9,10}$")
 class SmsSandbox(HttpSandbox):
     path = "/v1/sms"
     label = "sms"
+    title = "Cổng tin nhắn SMS thử nghiệm"
 
     def parse(self, body: Mapping[str, Any]) -> tuple[str, str, str, str]:
         to, text = body.get("to"), body.get("text")

@@ -24,6 +24,7 @@ _PHONE = re.compile(r"^84\d{9,10}$")
 class ZaloSandbox(HttpSandbox):
     path = "/message/template"
     label = "zns"
+    title = "Zalo ZNS thử nghiệm"
 
     def parse(self, body: Mapping[str, Any]) -> tuple[str, str, str, str]:
         phone, template, data = (
