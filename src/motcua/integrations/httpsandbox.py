@@ -26,8 +26,9 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Self
+
+from motcua.integrations.running import Lifecycle
 
 MODES = ("ok", "error", "garbage", "reject", "drop")
 
@@ -54,7 +55,7 @@ def json_reply(status: int, payload: Mapping[str, Any]) -> Reply:
     return Reply(status, json.dumps(payload, ensure_ascii=False).encode())
 
 
-class HttpSandbox:
+class HttpSandbox(Lifecycle):
     """Subclasses set :attr:`path` and implement :meth:`parse`,
     :meth:`accepted_reply`, :meth:`reject_reply` and may override
     :meth:`check_auth` and :meth:`named_failure`."""
@@ -225,17 +226,6 @@ class HttpSandbox:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
 
 def _reset(sandbox: HttpSandbox) -> Reply:
     sandbox.reset()
@@ -249,20 +239,3 @@ def _control(sandbox: HttpSandbox, raw: bytes) -> Reply:
     except (ValueError, KeyError, TypeError):
         return json_reply(400, {"error": "bad control request"})
     return json_reply(200, {"ok": True})
-
-
-def run_until_stopped(sandbox: HttpSandbox, announce: Callable[[str], None]) -> None:
-    """Run ``sandbox`` in the foreground until SIGTERM or Ctrl-C (the
-    management commands)."""
-    import signal
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    sandbox.start()
-    announce(f"{sandbox.title} đang chạy tại {sandbox.url}{sandbox.path}")
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()

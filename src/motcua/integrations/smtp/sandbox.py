@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from motcua.integrations.running import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _json_handler(store: MailStore) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class SmtpSandbox:
+class SmtpSandbox(Lifecycle):
     """Start with :meth:`start` (or as a context manager); the SMTP server and
     the JSON page run in background threads until :meth:`stop`."""
 
@@ -172,14 +173,3 @@ class SmtpSandbox:
             self._http.server_close()
             self._http = None
         self._controller.stop()
-
-    def __enter__(self) -> SmtpSandbox:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

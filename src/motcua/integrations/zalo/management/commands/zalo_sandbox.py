@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.integrations.httpsandbox import run_until_stopped
+from motcua.integrations.running import run_until_stopped
 from motcua.integrations.zalo.sandbox import ZaloSandbox
 
 
@@ -23,4 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sandbox = ZaloSandbox(host=options["host"], port=options["port"], secret=options["token"])
-        run_until_stopped(sandbox, lambda line: self.stdout.write(line))
+        where = f"{sandbox.url}{sandbox.path}"
+        run_until_stopped(
+            sandbox, lambda: self.stdout.write(f"{sandbox.title} đang chạy tại {where}")
+        )
