@@ -10,11 +10,11 @@ from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import StepRun
-from motcua.dossiers.tests.factories import local
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.jobs.schedule import SCHEDULE
 from motcua.notifications import services
 from motcua.notifications.models import Message
+from motcua.notifications.tests.helpers import NOW, submit
 
 
 def test_near_due_then_overdue_once_each(
@@ -23,10 +23,8 @@ def test_near_due_then_overdue_once_each(
     applicant: Applicant,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    now = local(2026, 3, 2, 8)
-    d = dossiers.dossier_submit(
-        actor=personas.citizen, procedure=procedure, applicant=applicant, now=now
-    )
+    now = NOW
+    d = submit(personas, procedure, applicant)
     d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=now)
     d = dossiers.dossier_forward(dossier=d, actor=personas.officer, expected_version=2, now=now)
     run = StepRun.objects.get(dossier=d, ended_at__isnull=True)

@@ -16,7 +16,6 @@ from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.tests.factories import local
 from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.integrations.testing import closed_port
@@ -30,15 +29,9 @@ from motcua.notifications.models import (
     Preference,
 )
 from motcua.notifications.planning import moment
+from motcua.notifications.tests.helpers import NOW, submit
 
-NOW = local(2026, 3, 2, 8)
 LATER = datetime.timedelta(hours=3)
-
-
-def _submit(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
-    return dossiers.dossier_submit(
-        actor=p.citizen, procedure=procedure, applicant=applicant, now=NOW
-    )
 
 
 def _event(d: Dossier, action: str) -> DossierEvent:
@@ -75,7 +68,7 @@ def test_the_event_enqueues_the_notify_task_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        d = _submit(personas, procedure, applicant)
+        d = submit(personas, procedure, applicant)
     assert not DBTaskResult.objects.filter(task_path__endswith="notify_event_task").exists()
     for callback in callbacks:
         callback()
@@ -89,7 +82,7 @@ def test_received_by_email_with_the_dossier_link_and_the_officers_told(
     applicant: Applicant,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     messages = services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     by_channel = {(m.audience, m.channel) for m in messages}
     assert ("applicant", "email") in by_channel and ("officer", "email") in by_channel
@@ -108,7 +101,7 @@ def test_rerun_creates_and_sends_nothing_new(
     applicant: Applicant,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     event = _event(d, "submit").pk
     first = services.notify_for_event(event_id=event, now=NOW)
     again = services.notify_for_event(event_id=event, now=NOW)
@@ -124,7 +117,7 @@ def test_accepted_message_has_the_appointment_by_sms(
     sms_sandbox: HttpSandbox,
 ) -> None:
     _prefer(personas, "sms")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=NOW)
     services.notify_for_event(event_id=_event(d, "accept").pk, now=NOW)
     [sms] = sms_sandbox.accepted()
@@ -144,7 +137,7 @@ def test_temporary_failure_is_retried_with_backoff_then_delivered(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _prefer(personas, "sms")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     sms_sandbox.fail("error", times=2)
     with django_capture_on_commit_callbacks(execute=True):
         [message] = [
@@ -179,7 +172,7 @@ def test_permanent_failure_is_recorded_and_not_retried(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _prefer(personas, "sms", phone="0900000400")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [message] = Message.objects.filter(audience="applicant")
@@ -205,7 +198,7 @@ def test_down_or_garbage_is_temporary_until_attempts_run_out(
         settings.NOTIFY_SMS_URL = f"http://127.0.0.1:{closed_port()}"
     else:
         sms_sandbox.fail("garbage")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [message] = Message.objects.filter(audience="applicant")
     at = NOW
@@ -231,7 +224,7 @@ def test_worker_killed_after_the_provider_accepted_does_not_send_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _prefer(personas, "sms")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     event = _event(d, "submit").pk
 
     def killed(*_args: object, **_kwargs: object) -> str:
@@ -264,7 +257,7 @@ def test_zalo_not_a_user_falls_back_to_sms_once(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _prefer(personas, "zalo", phone="0900000118")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     zalo = Message.objects.get(audience="applicant", channel=ChannelKind.ZALO)
@@ -283,7 +276,7 @@ def test_zalo_delivers_the_template_with_its_data(
     zalo_sandbox: HttpSandbox,
 ) -> None:
     _prefer(personas, "zalo", "email")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [zns] = zalo_sandbox.accepted()
     assert zns.address == "84912345678" and zns.template_id == "300001"
@@ -300,7 +293,7 @@ def test_unverified_contacts_are_not_used(
 ) -> None:
     Preference.objects.create(user=personas.citizen, email=False, sms=True)
     ContactPoint.objects.create(user=personas.citizen, kind="phone", value="0987654321")
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [message] = Message.objects.filter(audience="applicant")
     # No verified phone: the e-mail given with the dossier, never the unverified phone.
@@ -314,7 +307,7 @@ def test_fee_due_has_the_amount_and_the_pay_link(
     applicant: Applicant,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = _submit(personas, procedure, applicant)
+    d = submit(personas, procedure, applicant)
     d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=NOW)
     d = dossiers.dossier_forward(dossier=d, actor=personas.officer, expected_version=2, now=NOW)
     d = dossiers.dossier_ask_to_pay(

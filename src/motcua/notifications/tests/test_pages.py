@@ -12,13 +12,12 @@ from django.test import Client
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
-from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import DossierEvent
-from motcua.dossiers.tests.factories import local
 from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.notifications import services
 from motcua.notifications.models import ContactPoint, Preference
+from motcua.notifications.tests.helpers import submit
 
 URL = "/tai-khoan/thong-bao/"
 
@@ -101,9 +100,7 @@ def test_dossier_pages_list_the_messages_sent(
     applicant: Applicant,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = dossiers.dossier_submit(
-        actor=personas.citizen, procedure=procedure, applicant=applicant, now=local(2026, 3, 2, 8)
-    )
+    d = submit(personas, procedure, applicant)
     event = DossierEvent.objects.get(dossier=d, action="submit")
     services.notify_for_event(event_id=event.pk)
     office = _client(personas.officer).get(f"/can-bo/ho-so/{d.code}/").content.decode()

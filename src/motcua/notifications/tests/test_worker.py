@@ -13,10 +13,9 @@ from django_tasks_db.models import DBTaskResult
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
-from motcua.dossiers import services as dossiers
-from motcua.dossiers.tests.factories import local
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.notifications.models import Message, MessageStatus
+from motcua.notifications.tests.helpers import submit
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,9 +25,7 @@ def test_the_worker_sends_after_commit_and_never_twice(
     applicant: Applicant,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = dossiers.dossier_submit(
-        actor=personas.citizen, procedure=procedure, applicant=applicant, now=local(2026, 3, 2, 8)
-    )
+    d = submit(personas, procedure, applicant)
     [job] = DBTaskResult.objects.filter(task_path__endswith="notify_event_task")
     assert not smtp_sandbox.store.messages()  # enqueued, not sent in the request
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())

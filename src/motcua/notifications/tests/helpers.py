@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from motcua.accounts.models import Applicant
+from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.testing import Personas
+from motcua.dossiers import services as dossiers
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.factories import local
+
+#: Monday 2 March 2026, 08:00 local: an ordinary working week.
+NOW = local(2026, 3, 2, 8)
+
+
+def submit(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
+    """The citizen files a dossier online at :data:`NOW`."""
+    return dossiers.dossier_submit(
+        actor=p.citizen, procedure=procedure, applicant=applicant, now=NOW
+    )
