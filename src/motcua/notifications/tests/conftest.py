@@ -10,6 +10,7 @@ from motcua.core.testing import Personas
 from motcua.dossiers.tests.factories import make_procedure
 from motcua.integrations.smtp.testing import smtp_sandbox
 from motcua.integrations.testing import sms_sandbox, zalo_sandbox
+from motcua.notifications.tests.helpers import Case
 
 __all__ = ["sms_sandbox", "smtp_sandbox", "zalo_sandbox"]
 
@@ -28,6 +29,11 @@ def applicant(personas: Personas) -> Applicant:
         user.email = f"{user.username}@motcua.local"
         user.save(update_fields=["email"])
     return applicant
+
+
+@pytest.fixture
+def case(personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Case:
+    return Case(personas, procedure, applicant)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
@@ -16,3 +18,16 @@ def submit(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) ->
     return dossiers.dossier_submit(
         actor=p.citizen, procedure=procedure, applicant=applicant, now=NOW
     )
+
+
+@dataclass(frozen=True)
+class Case:
+    """The personas, the three-step procedure of commune A and the citizen
+    (with an e-mail and a phone on file)."""
+
+    p: Personas
+    procedure: ConfiguredProcedure
+    applicant: Applicant
+
+    def submit(self) -> Dossier:
+        return submit(self.p, self.procedure, self.applicant)

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 import datetime
 
-from motcua.accounts.models import Applicant
-from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import StepRun
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.jobs.schedule import SCHEDULE
 from motcua.notifications import services
 from motcua.notifications.models import Message
-from motcua.notifications.tests.helpers import NOW, submit
+from motcua.notifications.tests.helpers import NOW, Case
 
 
 def test_near_due_then_overdue_once_each(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
     now = NOW
-    d = submit(personas, procedure, applicant)
-    d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=now)
-    d = dossiers.dossier_forward(dossier=d, actor=personas.officer, expected_version=2, now=now)
+    d = case.submit()
+    d = dossiers.dossier_accept(dossier=d, actor=case.p.officer, expected_version=1, now=now)
+    d = dossiers.dossier_forward(dossier=d, actor=case.p.officer, expected_version=2, now=now)
     run = StepRun.objects.get(dossier=d, ended_at__isnull=True)
     assert run.due_at is not None
     window = datetime.timedelta(hours=24)
@@ -51,7 +46,7 @@ def test_near_due_then_overdue_once_each(
     subjects = [m.subject for m in smtp_sandbox.store.messages() if "hạn" in m.subject]
     assert len(subjects) == 2 and any("quá hạn" in s for s in subjects)
     # Once the step is done, nothing more.
-    dossiers.dossier_forward(dossier=d, actor=personas.specialist, expected_version=3, now=late)
+    dossiers.dossier_forward(dossier=d, actor=case.p.specialist, expected_version=3, now=late)
     later = services.warn_due(now=late + window, window=window)
     assert not [m for m in later if m.occasion.startswith(f"due:{run.pk}:")]
 

@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from motcua.accounts.models import Applicant
-from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
 from motcua.dossiers import services as dossiers
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -29,7 +27,7 @@ from motcua.notifications.models import (
     Preference,
 )
 from motcua.notifications.planning import moment
-from motcua.notifications.tests.helpers import NOW, submit
+from motcua.notifications.tests.helpers import NOW, Case
 
 LATER = datetime.timedelta(hours=3)
 
@@ -62,13 +60,11 @@ def test_every_event_key_has_a_template(db: None) -> None:
 
 
 def test_the_event_enqueues_the_notify_task_after_commit(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        d = submit(personas, procedure, applicant)
+        d = case.submit()
     assert not DBTaskResult.objects.filter(task_path__endswith="notify_event_task").exists()
     for callback in callbacks:
         callback()
@@ -77,12 +73,10 @@ def test_the_event_enqueues_the_notify_task_after_commit(
 
 
 def test_received_by_email_with_the_dossier_link_and_the_officers_told(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = submit(personas, procedure, applicant)
+    d = case.submit()
     messages = services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     by_channel = {(m.audience, m.channel) for m in messages}
     assert ("applicant", "email") in by_channel and ("officer", "email") in by_channel
@@ -96,12 +90,10 @@ def test_received_by_email_with_the_dossier_link_and_the_officers_told(
 
 
 def test_rerun_creates_and_sends_nothing_new(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = submit(personas, procedure, applicant)
+    d = case.submit()
     event = _event(d, "submit").pk
     first = services.notify_for_event(event_id=event, now=NOW)
     again = services.notify_for_event(event_id=event, now=NOW)
@@ -111,14 +103,12 @@ def test_rerun_creates_and_sends_nothing_new(
 
 
 def test_accepted_message_has_the_appointment_by_sms(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     sms_sandbox: HttpSandbox,
 ) -> None:
-    _prefer(personas, "sms")
-    d = submit(personas, procedure, applicant)
-    d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=NOW)
+    _prefer(case.p, "sms")
+    d = case.submit()
+    d = dossiers.dossier_accept(dossier=d, actor=case.p.officer, expected_version=1, now=NOW)
     services.notify_for_event(event_id=_event(d, "accept").pk, now=NOW)
     [sms] = sms_sandbox.accepted()
     assert sms.address == "0912345678"
@@ -130,14 +120,12 @@ def test_accepted_message_has_the_appointment_by_sms(
 
 
 def test_temporary_failure_is_retried_with_backoff_then_delivered(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     sms_sandbox: HttpSandbox,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _prefer(personas, "sms")
-    d = submit(personas, procedure, applicant)
+    _prefer(case.p, "sms")
+    d = case.submit()
     sms_sandbox.fail("error", times=2)
     with django_capture_on_commit_callbacks(execute=True):
         [message] = [
@@ -165,14 +153,12 @@ def test_temporary_failure_is_retried_with_backoff_then_delivered(
 
 
 def test_permanent_failure_is_recorded_and_not_retried(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     sms_sandbox: HttpSandbox,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _prefer(personas, "sms", phone="0900000400")
-    d = submit(personas, procedure, applicant)
+    _prefer(case.p, "sms", phone="0900000400")
+    d = case.submit()
     with django_capture_on_commit_callbacks(execute=True):
         services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [message] = Message.objects.filter(audience="applicant")
@@ -187,18 +173,16 @@ def test_permanent_failure_is_recorded_and_not_retried(
 @pytest.mark.parametrize("mode", ["down", "garbage"])
 def test_down_or_garbage_is_temporary_until_attempts_run_out(
     mode: str,
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     sms_sandbox: HttpSandbox,
     settings: Any,
 ) -> None:
-    _prefer(personas, "sms")
+    _prefer(case.p, "sms")
     if mode == "down":
         settings.NOTIFY_SMS_URL = f"http://127.0.0.1:{closed_port()}"
     else:
         sms_sandbox.fail("garbage")
-    d = submit(personas, procedure, applicant)
+    d = case.submit()
     services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [message] = Message.objects.filter(audience="applicant")
     at = NOW
@@ -217,14 +201,12 @@ def test_down_or_garbage_is_temporary_until_attempts_run_out(
 
 
 def test_worker_killed_after_the_provider_accepted_does_not_send_twice(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     sms_sandbox: HttpSandbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _prefer(personas, "sms")
-    d = submit(personas, procedure, applicant)
+    _prefer(case.p, "sms")
+    d = case.submit()
     event = _event(d, "submit").pk
 
     def killed(*_args: object, **_kwargs: object) -> str:
@@ -249,15 +231,13 @@ def test_worker_killed_after_the_provider_accepted_does_not_send_twice(
 
 
 def test_zalo_not_a_user_falls_back_to_sms_once(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     zalo_sandbox: HttpSandbox,
     sms_sandbox: HttpSandbox,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _prefer(personas, "zalo", phone="0900000118")
-    d = submit(personas, procedure, applicant)
+    _prefer(case.p, "zalo", phone="0900000118")
+    d = case.submit()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     zalo = Message.objects.get(audience="applicant", channel=ChannelKind.ZALO)
@@ -270,13 +250,11 @@ def test_zalo_not_a_user_falls_back_to_sms_once(
 
 
 def test_zalo_delivers_the_template_with_its_data(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     zalo_sandbox: HttpSandbox,
 ) -> None:
-    _prefer(personas, "zalo", "email")
-    d = submit(personas, procedure, applicant)
+    _prefer(case.p, "zalo", "email")
+    d = case.submit()
     services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [zns] = zalo_sandbox.accepted()
     assert zns.address == "84912345678" and zns.template_id == "300001"
@@ -286,14 +264,12 @@ def test_zalo_delivers_the_template_with_its_data(
 
 
 def test_unverified_contacts_are_not_used(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     sms_sandbox: HttpSandbox,
 ) -> None:
-    Preference.objects.create(user=personas.citizen, email=False, sms=True)
-    ContactPoint.objects.create(user=personas.citizen, kind="phone", value="0987654321")
-    d = submit(personas, procedure, applicant)
+    Preference.objects.create(user=case.p.citizen, email=False, sms=True)
+    ContactPoint.objects.create(user=case.p.citizen, kind="phone", value="0987654321")
+    d = case.submit()
     services.notify_for_event(event_id=_event(d, "submit").pk, now=NOW)
     [message] = Message.objects.filter(audience="applicant")
     # No verified phone: the e-mail given with the dossier, never the unverified phone.
@@ -302,17 +278,15 @@ def test_unverified_contacts_are_not_used(
 
 
 def test_fee_due_has_the_amount_and_the_pay_link(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = submit(personas, procedure, applicant)
-    d = dossiers.dossier_accept(dossier=d, actor=personas.officer, expected_version=1, now=NOW)
-    d = dossiers.dossier_forward(dossier=d, actor=personas.officer, expected_version=2, now=NOW)
+    d = case.submit()
+    d = dossiers.dossier_accept(dossier=d, actor=case.p.officer, expected_version=1, now=NOW)
+    d = dossiers.dossier_forward(dossier=d, actor=case.p.officer, expected_version=2, now=NOW)
     d = dossiers.dossier_ask_to_pay(
         dossier=d,
-        actor=personas.specialist,
+        actor=case.p.specialist,
         expected_version=3,
         amount_vnd=150000,
         reason="Lệ phí cấp bản sao",

@@ -9,15 +9,13 @@ from typing import Any
 
 from django.test import Client
 
-from motcua.accounts.models import Applicant
-from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.testing import Personas
 from motcua.dossiers.models import DossierEvent
 from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.notifications import services
 from motcua.notifications.models import ContactPoint, Preference
-from motcua.notifications.tests.helpers import submit
+from motcua.notifications.tests.helpers import Case
 
 URL = "/tai-khoan/thong-bao/"
 
@@ -95,18 +93,16 @@ def test_someone_elses_contact_cannot_be_verified_or_removed(personas: Personas)
 
 
 def test_dossier_pages_list_the_messages_sent(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = submit(personas, procedure, applicant)
+    d = case.submit()
     event = DossierEvent.objects.get(dossier=d, action="submit")
     services.notify_for_event(event_id=event.pk)
-    office = _client(personas.officer).get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    office = _client(case.p.officer).get(f"/can-bo/ho-so/{d.code}/").content.decode()
     assert "Thông báo đã gửi" in office
     assert "an@example.vn" in office and "motcua_a@motcua.local" in office
     assert "Đã gửi" in office
-    portal = _client(personas.citizen).get(f"/ho-so-cua-toi/{d.code}/").content.decode()
+    portal = _client(case.p.citizen).get(f"/ho-so-cua-toi/{d.code}/").content.decode()
     assert "Thông báo đã gửi cho bạn" in portal and f"Đã nhận hồ sơ {d.code}" in portal
     assert "motcua_a@motcua.local" not in portal and "Hồ sơ mới cần xử lý" not in portal

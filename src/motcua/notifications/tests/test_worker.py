@@ -10,22 +10,17 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from motcua.accounts.models import Applicant
-from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.notifications.models import Message, MessageStatus
-from motcua.notifications.tests.helpers import submit
+from motcua.notifications.tests.helpers import Case
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_after_commit_and_never_twice(
-    personas: Personas,
-    procedure: ConfiguredProcedure,
-    applicant: Applicant,
+    case: Case,
     smtp_sandbox: SmtpSandbox,
 ) -> None:
-    d = submit(personas, procedure, applicant)
+    d = case.submit()
     [job] = DBTaskResult.objects.filter(task_path__endswith="notify_event_task")
     assert not smtp_sandbox.store.messages()  # enqueued, not sent in the request
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
