@@ -27,6 +27,7 @@ from motcua.notifications.models import (
     MessageTemplate,
 )
 from motcua.notifications.planning import Plan, Route, plan_for_due, plans_for_event, render
+from motcua.notifications.seed import templates_load
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,15 @@ def backoff(attempt: int) -> datetime.timedelta:
 
 
 def current_template(key: str) -> MessageTemplate:
-    return MessageTemplate.objects.filter(key=key, active=True).order_by("-version")[0]
+    """The latest active version of ``key`` (version 1 loaded from the data
+    file if the table lacks it)."""
+    found = MessageTemplate.objects.filter(key=key, active=True).order_by("-version").first()
+    if found is None:
+        templates_load(MessageTemplate)
+        found = MessageTemplate.objects.filter(key=key, active=True).order_by("-version").first()
+    if found is None:
+        raise LookupError(f"no message template {key!r}")
+    return found
 
 
 def _create(plan: Plan, route: Route, template: MessageTemplate) -> Message:

@@ -4,19 +4,15 @@ by a migration like this one)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from django.db import migrations
 
-_FILE = Path(__file__).resolve().parent.parent / "message_templates.json"
+from motcua.notifications.seed import templates_load
 
 
 def load(apps: Any, schema_editor: Any) -> None:
-    template = apps.get_model("notifications", "MessageTemplate")
-    for row in json.loads(_FILE.read_text(encoding="utf-8")):
-        template.objects.get_or_create(key=row["key"], version=1, defaults=row)
+    templates_load(apps.get_model("notifications", "MessageTemplate"))
 
 
 class Migration(migrations.Migration):

@@ -48,15 +48,19 @@ def _retries() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.filter(task_path__endswith="send_message_task"))
 
 
-def test_every_event_key_has_a_template(db: None) -> None:
+def test_every_event_key_has_a_template_with_the_link(db: None) -> None:
     from motcua.notifications.planning import APPLICANT_TEMPLATES, STATE_TEMPLATES
 
     keys = set(APPLICANT_TEMPLATES.values()) | set(STATE_TEMPLATES.values())
     keys |= {"queue_new", "step_near_due", "step_overdue"}
-    stored = set(MessageTemplate.objects.values_list("key", flat=True))
-    assert keys <= stored
-    for template in MessageTemplate.objects.all():
-        assert "{link}" in template.body or "{pay_link}" in template.body, template.key
+    for key in sorted(keys):
+        template = services.current_template(key)
+        assert "{link}" in template.body or "{pay_link}" in template.body, key
+        assert "{link}" in template.short or "{pay_link}" in template.short, key
+    MessageTemplate.objects.create(
+        key="received", version=2, audience="applicant", subject="s", body="{link}", short="{link}"
+    )
+    assert services.current_template("received").version == 2
 
 
 def test_the_event_enqueues_the_notify_task_after_commit(
