@@ -34,6 +34,8 @@ def child(n: int) -> None:
     import django
 
     django.setup()
+    import logging
+
     from django.conf import settings
     from django.core.management import call_command
     from django.utils import timezone
@@ -47,8 +49,6 @@ def child(n: int) -> None:
     from motcua.integrations.smtp.testing import free_ports
     from motcua.integrations.zalo.sandbox import ZaloSandbox
     from motcua.notifications.models import ContactPoint, Message, MessageStatus, Preference
-
-    import logging
 
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
@@ -103,9 +103,7 @@ def main() -> int:
             "SECRET_KEY": "bench-" + "x" * 50,
             "DEBUG": "0",
         }
-        done = subprocess.run(  # noqa: S603 - this script, as a child
-            [sys.executable, __file__, "--child", str(n)], env=env, check=False
-        )
+        done = subprocess.run([sys.executable, __file__, "--child", str(n)], env=env, check=False)
         return done.returncode
 
 
