@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "motcua.integrations.smtp",
     "motcua.integrations.oidc_provider",
     "motcua.signon",
+    "motcua.integrations.sms",
+    "motcua.integrations.zalo",
+    "motcua.notifications",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -321,6 +324,11 @@ MOTCUA_THROTTLE_TRACK_ADDRESS = env_str(
 MOTCUA_THROTTLE_SUBMIT = env_str(
     "MOTCUA_THROTTLE_SUBMIT", "20/h,100/d", "Dossier submissions per account (portal and API)."
 )
+MOTCUA_THROTTLE_CONTACT_CODE = env_str(
+    "MOTCUA_THROTTLE_CONTACT_CODE",
+    "5/h,10/d",
+    "Verification codes sent to a new phone or e-mail, per account.",
+)
 MOTCUA_THROTTLE_UPLOAD = env_str(
     "MOTCUA_THROTTLE_UPLOAD", "120/h,500/d", "File uploads per account (portal and API)."
 )
@@ -401,6 +409,35 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False, "Use implicit TLS (port 465) in
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, "Seconds to wait for the SMTP server.")
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "khong-tra-loi@motcua.local", "Sender address of the site's e-mail."
+)
+# ---------------------------------------------------------------- notifications
+# Messages to applicants and officers (e-mail above, SMS and Zalo ZNS here).
+# The defaults point at the local sandboxes `make run` starts.
+MOTCUA_PUBLIC_URL = env_str(
+    "MOTCUA_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Public address of the site, for links in messages.",
+)
+NOTIFY_SMS_URL = env_str("NOTIFY_SMS_URL", "http://127.0.0.1:1026", "SMS gateway's base address.")
+NOTIFY_SMS_KEY = env_str(
+    "NOTIFY_SMS_KEY", "", "API key of the SMS gateway (use NOTIFY_SMS_KEY_FILE)."
+)
+NOTIFY_ZALO_URL = env_str("NOTIFY_ZALO_URL", "http://127.0.0.1:1027", "Zalo ZNS base address.")
+NOTIFY_ZALO_TOKEN = env_str(
+    "NOTIFY_ZALO_TOKEN", "", "Zalo ZNS access token (use NOTIFY_ZALO_TOKEN_FILE)."
+)
+NOTIFY_CHANNEL_TIMEOUT = env_int("NOTIFY_CHANNEL_TIMEOUT", 10, "Seconds to wait for SMS/Zalo.")
+NOTIFY_MAX_ATTEMPTS = env_int(
+    "NOTIFY_MAX_ATTEMPTS", 12, "Tries of one message before it is marked failed."
+)
+NOTIFY_RETRY_BASE_SECONDS = env_int(
+    "NOTIFY_RETRY_BASE_SECONDS", 60, "First wait after a temporary failure (doubles each time)."
+)
+NOTIFY_RETRY_MAX_SECONDS = env_int(
+    "NOTIFY_RETRY_MAX_SECONDS", 3600, "Longest wait between two tries of one message."
+)
+NOTIFY_DUE_WINDOW_HOURS = env_int(
+    "NOTIFY_DUE_WINDOW_HOURS", 24, "Hours before a step's due time that its holders are warned."
 )
 PASSWORD_RESET_TIMEOUT = env_int(
     "PASSWORD_RESET_TIMEOUT", 3 * 3600, "Seconds a password-reset link stays valid."

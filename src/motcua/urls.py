@@ -16,6 +16,7 @@ urlpatterns = [
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -167,7 +167,13 @@ def load_demo() -> DemoReport:
     for username, full_name, agency_id, roles in STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create(username=username, password=password, full_name=full_name)
+            # Demo addresses: the notifications reach the local SMTP sandbox.
+            user = User.objects.create(
+                username=username,
+                password=password,
+                full_name=full_name,
+                email=f"{username}@demo.motcua.local",
+            )
             staff_created += 1
         for role in roles:
             RoleAssignment.objects.get_or_create(user=user, agency=agencies[agency_id], role=role)
@@ -176,11 +182,15 @@ def load_demo() -> DemoReport:
     for username, name, number, kind in APPLICANTS:
         if User.objects.filter(username=username).exists():
             continue
-        user = User.objects.create(username=username, password=password, full_name=name)
+        email = f"{username}@demo.motcua.local"
+        user = User.objects.create(
+            username=username, password=password, full_name=name, email=email
+        )
         Applicant.objects.create(
             kind=kind,
             user=user,
             name=name,
+            email=email,
             personal_id=number if kind == ApplicantKind.CITIZEN else None,
             tax_code=number if kind == ApplicantKind.ORGANISATION else None,
         )

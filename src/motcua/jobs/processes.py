@@ -5,7 +5,9 @@ the ``motcua`` command line of the same interpreter."""
 
 from __future__ import annotations
 
+import os
 import sys
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +34,15 @@ def _web(o: LaunchOptions) -> list[str]:
     return motcua("runserver", f"{o.host}:{o.port}", *([] if o.reload else ["--noreload"]))
 
 
+def _port(name: str, default: int) -> str:
+    """The sandbox port the site's settings point at (``EMAIL_PORT`` or the
+    port of a ``NOTIFY_*_URL``), so ``make run`` and the site agree."""
+    value = os.environ.get(name, "")
+    if value.isdigit():
+        return value
+    return str(urllib.parse.urlsplit(value).port or default) if value else str(default)
+
+
 PROCESSES: tuple[Process, ...] = (
     Process("web", _web),
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
@@ -44,4 +55,8 @@ PROCESSES: tuple[Process, ...] = (
             "oidc_provider", "--port", str(o.port + 70), "--site", f"http://{o.host}:{o.port}"
         ),
     ),
+    # The outside systems' sandboxes (settings' defaults point at these ports).
+    Process("smtp", lambda o: motcua("smtp_sandbox", "--port", _port("EMAIL_PORT", 1025))),
+    Process("sms", lambda o: motcua("sms_sandbox", "--port", _port("NOTIFY_SMS_URL", 1026))),
+    Process("zalo", lambda o: motcua("zalo_sandbox", "--port", _port("NOTIFY_ZALO_URL", 1027))),
 )

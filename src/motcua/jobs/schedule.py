@@ -25,4 +25,14 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.documents.tasks.sweep_orphan_files_task",
         every=datetime.timedelta(days=1),
     ),
+    PeriodicJob(
+        name="warn_due_dossiers",
+        task="motcua.notifications.tasks.warn_due_task",
+        every=datetime.timedelta(minutes=30),
+    ),
+    PeriodicJob(
+        name="resend_due_messages",
+        task="motcua.notifications.tasks.resend_due_task",
+        every=datetime.timedelta(minutes=5),
+    ),
 )

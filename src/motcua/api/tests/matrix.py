@@ -341,6 +341,7 @@ BUILDERS: dict[str, Builder] = {
     "GET password_reset_confirm": _get("/quen-mat-khau/dat-lai/MQ/khong-hop-le/"),
     "GET password_reset_complete": _get("/quen-mat-khau/xong/"),
     "GET portal:account": _get("/tai-khoan/"),
+    "GET notifications:preferences": _get("/tai-khoan/thong-bao/"),
     "GET portal:after_login": _get("/sau-dang-nhap/"),
     "GET portal:pick": _get("/nop-ho-so/"),
     "GET portal:submitted": lambda w, c: Call("GET", f"/nop-ho-so/da-nop/{w.code(c)}/"),

@@ -110,6 +110,7 @@ GET password_reset_done                                    -                    
 GET password_reset_confirm                                 -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET password_reset_complete                                -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:account                                         -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET notifications:preferences                              -                        302  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:after_login                                     -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
 GET portal:pick                                            -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:submitted                                       submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404

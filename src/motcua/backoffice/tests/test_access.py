@@ -11,8 +11,8 @@ from motcua.accounts.models import Applicant, User
 from motcua.backoffice import urls
 from motcua.backoffice.access import MARK
 from motcua.catalog.models import ConfiguredProcedure
-from motcua.core.testing import Personas, make_staff
 from motcua.dossiers import services
+from motcua.testing import Personas, make_staff
 
 
 def _client(user: User) -> Client:

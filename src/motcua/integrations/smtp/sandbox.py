@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from motcua.integrations.running import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class MailStore:
         message = ReceivedMessage(
             mail_from=mail_from,
             recipients=list(recipients),
-            subject=str(parsed.get("Subject", "")),
+            subject=str(parsed.get("Subject", "")).strip(),
             body=str(body),
         )
         with self._lock:
@@ -71,11 +72,40 @@ class MailStore:
             self._messages.clear()
 
 
+#: Test recipients whose mail the sandbox always refuses (550) or defers (451).
+REFUSED_RECIPIENT = "tu-choi@thu-nghiem.vn"
+DEFERRED_RECIPIENT = "tam-loi@thu-nghiem.vn"
+
+
 class _Handler:
     def __init__(self, store: MailStore) -> None:
         self.store = store
+        self.mode = "ok"
+        self.times = 0
+
+    def fail(self, mode: str, times: int = -1) -> None:
+        """Answer the next ``times`` messages (``-1``: all) with ``451``
+        (mode ``error``) or ``550`` (mode ``reject``); ``ok`` stops."""
+        self.mode, self.times = mode, times
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address == REFUSED_RECIPIENT:
+            return "550 5.1.1 Hộp thư không tồn tại"
+        if address == DEFERRED_RECIPIENT:
+            return "451 4.3.0 Tạm thời không nhận"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        if self.mode != "ok":
+            mode = self.mode
+            if self.times > 0:
+                self.times -= 1
+                if self.times == 0:
+                    self.mode = "ok"
+            return "550 5.7.1 Từ chối" if mode == "reject" else "451 4.3.0 Tạm thời lỗi"
         content = envelope.original_content or b""
         self.store.add(content, str(envelope.mail_from or ""), list(envelope.rcpt_tos))
         return "250 Đã nhận"
@@ -102,7 +132,7 @@ def _json_handler(store: MailStore) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class SmtpSandbox:
+class SmtpSandbox(Lifecycle):
     """Start with :meth:`start` (or as a context manager); the SMTP server and
     the JSON page run in background threads until :meth:`stop`."""
 
@@ -118,7 +148,8 @@ class SmtpSandbox:
         self.port = port
         self.http_port = http_port
         self.store = MailStore(folder)
-        self._controller = Controller(_Handler(self.store), hostname=host, port=port)
+        self.handler = _Handler(self.store)
+        self._controller = Controller(self.handler, hostname=host, port=port)
         self._http: ThreadingHTTPServer | None = None
 
     def start(self) -> SmtpSandbox:
@@ -126,6 +157,9 @@ class SmtpSandbox:
         if self.http_port is not None:
             self.serve_http(self.http_port)
         return self
+
+    def fail(self, mode: str, times: int = -1) -> None:
+        self.handler.fail(mode, times)
 
     def serve_http(self, port: int) -> None:
         """Serve the JSON page of received messages on ``port``."""
@@ -139,14 +173,3 @@ class SmtpSandbox:
             self._http.server_close()
             self._http = None
         self._controller.stop()
-
-    def __enter__(self) -> SmtpSandbox:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -17,12 +17,12 @@ from motcua.integrations.smtp.sandbox import SmtpSandbox
 PORTS = range(18600, 18700)
 
 
-def free_ports(count: int) -> list[int]:
-    """``count`` different ports of :data:`PORTS` that are free now (held
-    together while probing, so they differ)."""
+def free_ports(count: int, ports: range = PORTS) -> list[int]:
+    """``count`` different ports of ``ports`` (default :data:`PORTS`) that
+    are free now (held together while probing, so they differ)."""
     held: list[socket.socket] = []
     try:
-        for port in PORTS:
+        for port in ports:
             probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             try:
                 probe.bind(("127.0.0.1", port))
@@ -35,7 +35,7 @@ def free_ports(count: int) -> list[int]:
     finally:
         for probe in held:
             probe.close()
-    raise RuntimeError("no free port in 18600–18699")
+    raise RuntimeError(f"no free port in {ports.start}–{ports.stop - 1}")
 
 
 def free_port() -> int:

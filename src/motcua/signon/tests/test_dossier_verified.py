@@ -11,14 +11,14 @@ from django.test import Client
 from django.utils import timezone
 
 from motcua.accounts.models import Applicant
-from motcua.core.demo import APPLICANTS
-from motcua.core.testing import make_personas
+from motcua.demo.loader import APPLICANTS
 from motcua.dossiers import services
 from motcua.dossiers.tests.factories import make_procedure
 from motcua.integrations.oidc_provider.provider import DEMO_IDENTITIES, OidcProvider
 from motcua.integrations.oidc_provider.testing import Person
 from motcua.signon.selectors import dossier_identity_verified, identity_verified
 from motcua.signon.tests.test_signon import sign_in, signed_in_user
+from motcua.testing import make_personas
 
 pytestmark = pytest.mark.django_db
 H = datetime.timedelta(hours=1)

@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 
 from motcua.accounts.models import Applicant, ApplicantKind, User
-from motcua.core.testing import PASSWORD, make_citizen
 from motcua.integrations.oidc_provider.provider import OidcProvider
 from motcua.integrations.oidc_provider.testing import Person, control, site_path
 from motcua.signon import views
 from motcua.signon.models import SignOnIdentity
+from motcua.testing import PASSWORD, make_citizen
 
 pytestmark = pytest.mark.django_db
 

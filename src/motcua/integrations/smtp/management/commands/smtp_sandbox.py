@@ -5,13 +5,12 @@ or in the folder given with ``--folder``."""
 
 from __future__ import annotations
 
-import signal
-import threading
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.integrations.running import run_until_stopped
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 
 
@@ -34,16 +33,12 @@ class Command(BaseCommand):
             http_port=options["http_port"],
             folder=folder,
         )
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        sandbox.start()
-        where = f"{options['host']}:{options['port']}"
-        self.stdout.write(f"Hộp thư thử nghiệm đang nhận thư tại {where}.")
-        if options["http_port"]:
-            self.stdout.write(f"Xem thư: http://{options['host']}:{options['http_port']}/messages")
-        try:
-            stop.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            sandbox.stop()
+
+        def announce() -> None:
+            where = f"{options['host']}:{options['port']}"
+            self.stdout.write(f"Hộp thư thử nghiệm đang nhận thư tại {where}.")
+            if options["http_port"]:
+                page = f"http://{options['host']}:{options['http_port']}/messages"
+                self.stdout.write(f"Xem thư: {page}")
+
+        run_until_stopped(sandbox, announce)

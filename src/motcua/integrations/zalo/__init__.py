@@ -1,0 +1,2 @@
+"""Zalo ZNS template messages (Zalo Notification Service style): the
+adapter (:mod:`.client`) and its sandbox (:mod:`.sandbox`)."""

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "motcua.notifications"
+    verbose_name = "Thông báo"
+
+    def ready(self) -> None:
+        from motcua.notifications import hooks
+
+        hooks.connect()
