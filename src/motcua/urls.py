@@ -13,6 +13,7 @@ urlpatterns = [
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

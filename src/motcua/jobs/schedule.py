@@ -25,4 +25,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.documents.tasks.sweep_orphan_files_task",
         every=datetime.timedelta(days=1),
     ),
+    PeriodicJob(
+        name="reconcile_payments",
+        task="motcua.payments.tasks.reconcile_payments_task",
+        every=datetime.timedelta(minutes=5),
+    ),
 )
