@@ -36,7 +36,7 @@ def report_xlsx(rows: Sequence[ReportRow]) -> bytes:
             [
                 r.agency_name,
                 r.day,
-                GatewayName(r.gateway).label,
+                str(GatewayName(r.gateway).label),
                 r.paid_count,
                 r.paid_vnd,
                 r.open_count,
