@@ -37,7 +37,7 @@ def _together(calls: list[Callable[[], Any]]) -> list[Any]:
         try:
             barrier.wait(timeout=30)
             results[i] = calls[i]()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
