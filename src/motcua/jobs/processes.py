@@ -37,13 +37,13 @@ PROCESSES: tuple[Process, ...] = (
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
     Process("scheduler", lambda o: motcua("run_scheduler", "--interval", "30")),
     Process(
-        "pay-national",
+        "pay_national",
         lambda o: motcua(
             "payment_sandbox", "national", "--port", "8091", "--site", f"http://{o.host}:{o.port}"
         ),
     ),
     Process(
-        "pay-vnpay",
+        "pay_vnpay",
         lambda o: motcua(
             "payment_sandbox", "vnpay", "--port", "8092", "--site", f"http://{o.host}:{o.port}"
         ),
