@@ -36,6 +36,13 @@ log = logging.getLogger("motcua.payments")
 MAX_IDEMPOTENCY_KEY = 100
 
 
+class GatewayUnavailable(DomainError):
+    """The gateway did not answer (or answered garbage): try again later."""
+
+    status = 503
+    title = "Cổng thanh toán không trả lời"
+
+
 def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
@@ -228,7 +235,7 @@ def payment_start(
         log.warning(
             "payment start failed", extra={"reference": payment.reference, "error": str(exc)}
         )
-        raise DomainError(
+        raise GatewayUnavailable(
             _("Cổng thanh toán đang không trả lời. Vui lòng thử lại sau."),
             code="gateway_unavailable",
         ) from exc

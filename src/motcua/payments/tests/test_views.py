@@ -122,3 +122,14 @@ def test_api_obligations_start_and_read(
     assert start(None).status_code == 422
     read = client.get(f"/api/v1/payments/{first.json()['reference']}").json()
     assert [t["to_state"] for t in read["transitions"]] == ["pending"]
+
+
+def test_back_office_dossier_page_lists_the_fees(
+    personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant, vnpay: RunningSandbox
+) -> None:
+    _client, code, payment = _paid_dossier(personas, procedure, applicant, vnpay)
+    office = Client()
+    office.force_login(personas.officer)
+    html = office.get(f"/can-bo/ho-so/{code}/").content.decode()
+    assert "Phí, lệ phí" in html and f"{payment.reference}: Đã thanh toán" in html
+    assert "Thanh toán và đối soát" in office.get("/can-bo/").content.decode()
