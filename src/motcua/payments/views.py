@@ -72,7 +72,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
             if started.payment.state == PaymentState.PENDING and started.payment.pay_url:
                 return redirect(started.payment.pay_url)
             error = "Lần thanh toán này đã kết thúc. Vui lòng tải lại trang để thử lại."
-    return render(
+    response = render(
         request,
         "payments/pay.html",
         {
@@ -85,6 +85,22 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+    # The form is answered by a redirect to the gateway: CSP's form-action
+    # must allow the gateways' origins on this page (and only here).
+    response._csp_update = {"form-action": _gateway_origins()}  # type: ignore[attr-defined]
+    return response
+
+
+def _gateway_origins() -> list[str]:
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    origins = []
+    for url in (settings.MOTCUA_PAY_NATIONAL_URL, settings.MOTCUA_PAY_VNPAY_URL):
+        parts = urlsplit(url)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 @login_required
