@@ -13,7 +13,7 @@ from motcua.integrations.national_pay.sandbox import build as build_national
 from motcua.integrations.payment_sandbox import RunningSandbox
 from motcua.integrations.vnpay.sandbox import build as build_vnpay
 
-FEES = [
+FEES: list[dict[str, Any]] = [
     {"name": "Lệ phí cấp bản sao", "amount_vnd": 20000, "note": "", "local": False},
     {
         "name": "Phí nộp tại quầy",

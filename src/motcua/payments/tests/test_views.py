@@ -91,7 +91,7 @@ def test_office_report_and_xlsx(
     assert code in html and personas.place.agency_a.name in html
     xlsx = office.get("/thanh-toan/can-bo/", {"dang": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
-    rows = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Đơn vị" and rows[1][0] == personas.place.agency_a.name
     assert rows[1][3:5] == (1, 20000)
     other = Client()
