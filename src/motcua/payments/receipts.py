@@ -21,7 +21,7 @@ def receipt_html(*, obligation: Obligation) -> str:
         f"&t={dossier.tracking_token}"
     )
     return render_to_string(
-        "payments/receipt.html",
+        "documents/forms/payment_receipt.html",
         {
             "o": obligation,
             "d": dossier,

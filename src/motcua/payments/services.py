@@ -87,6 +87,8 @@ def obligation_for_submission(
     if dossier.channel != "online":
         return None
     cpv = dossier.configured_procedure_version
+    if not fees.fee_quote_compute(fees=cpv.fees, channel=dossier.channel, form_data={}).lines:
+        return None  # nothing chargeable: no further query on a submission
     rules, discount, due_at = fees.rules_for(configured_id=cpv.configured_id)
     if due_at != DueAt.SUBMISSION:
         return None
