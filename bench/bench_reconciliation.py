@@ -45,10 +45,10 @@ def child(n: int, lost: float) -> None:
     from motcua.dossiers import services as dossier_services
     from motcua.dossiers.tests.factories import make_procedure
     from motcua.integrations.payment_sandbox import SandboxTransaction
-    from motcua.integrations.vnpay.sandbox import build
     from motcua.payments import selectors, services
     from motcua.payments.models import Obligation, Payment, PaymentTransition
     from motcua.payments.report_xlsx import report_xlsx
+    from motcua.payments.sandboxes import sandbox_build
 
     call_command("migrate", verbosity=0)
     label = connection.vendor
@@ -59,12 +59,8 @@ def child(n: int, lost: float) -> None:
         procedure=procedure,
         applicant=Applicant.objects.get(user=personas.citizen),
     )
-    sandbox = build(
-        host="127.0.0.1",
-        port=0,
-        tmn_code=settings.MOTCUA_PAY_VNPAY_TMN_CODE,
-        secret=settings.MOTCUA_PAY_VNPAY_SECRET,
-        ipn_url="http://127.0.0.1:9/unused",
+    sandbox = sandbox_build(
+        which="vnpay", host="127.0.0.1", port=0, site="http://127.0.0.1:9"
     ).start()
     settings.MOTCUA_PAY_VNPAY_URL = sandbox.url
     now = timezone.now()

@@ -203,5 +203,14 @@ class RunningSandbox:
         self.stop()
 
 
+def decide(store: TransactionStore, row: SandboxTransaction, choice: str, paid_at: str) -> None:
+    """The citizen pressed "Thanh toán" (``pay``) or "Hủy": a pending
+    transaction becomes paid or failed, once."""
+    if row.status == "pending":
+        row.status = "paid" if choice == "pay" else "failed"
+        row.transaction = store.next_transaction()
+        row.paid_at = paid_at
+
+
 def dropped(store: TransactionStore, reference: str) -> bool:
     return store.drop_callbacks or reference.endswith("-DROP")

@@ -168,15 +168,9 @@ def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
 
     components_of.cache_clear()
     # The payment cells reach a real gateway: the VNPay sandbox over HTTP.
-    from motcua.integrations.vnpay.sandbox import build
+    from motcua.payments.sandboxes import sandbox_build
 
-    sandbox = build(
-        host="127.0.0.1",
-        port=0,
-        tmn_code=settings.MOTCUA_PAY_VNPAY_TMN_CODE,
-        secret=settings.MOTCUA_PAY_VNPAY_SECRET,
-        ipn_url="http://127.0.0.1:9/unused",
-    )
+    sandbox = sandbox_build(which="vnpay", host="127.0.0.1", port=0, site="http://127.0.0.1:9")
     with sandbox:
         settings.MOTCUA_PAY_VNPAY_URL = sandbox.url
         yield

@@ -5,11 +5,10 @@ NOTIFY callback verified, CHECK for reconciliation."""
 from __future__ import annotations
 
 import datetime
-import json
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
+from motcua.integrations.http_json import post_json
 from motcua.integrations.national_pay import protocol as p
 from motcua.payments.gateways import BadCallback, Charge, GatewayError, Notice, Started
 
@@ -33,20 +32,7 @@ class NationalPayClient:
         self.secret = secret
 
     def _post(self, path: str, message: Mapping[str, Any]) -> dict[str, Any]:
-        request = urllib.request.Request(  # noqa: S310  (http only: our configured base URL)
-            self.base_url + path,
-            data=json.dumps(message, ensure_ascii=False).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                answer = json.loads(response.read())
-        except (OSError, ValueError) as exc:
-            raise GatewayError(f"{path}: {exc}") from exc
-        if not isinstance(answer, dict):
-            raise GatewayError(f"{path}: not an object")
-        return answer
+        return post_json(self.base_url + path, message)
 
     def start(self, charge: Charge) -> Started:
         message: dict[str, Any] = {

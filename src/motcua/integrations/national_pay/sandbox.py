@@ -66,10 +66,8 @@ def build(*, host: str, port: int, partner: str, secret: str) -> base.RunningSan
         if row is None:
             h.send(404, "Không có giao dịch.".encode(), "text/plain; charset=utf-8")
             return
-        if row.status == "pending":
-            row.status = "paid" if form.get("choice") == "pay" else "failed"
-            row.transaction = h.server.store.next_transaction()
-            row.paid_at = p.gd_time(datetime.datetime.now(tz=datetime.UTC))
+        now = p.gd_time(datetime.datetime.now(tz=datetime.UTC))
+        base.decide(h.server.store, row, form.get("choice", ""), now)
         notice = signed(
             {
                 "LoaiBanTin": "NOTIFY",

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime
 import hmac
-import json
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from motcua.integrations.http_json import post_json
 from motcua.integrations.vnpay import protocol as p
 from motcua.payments.gateways import BadCallback, Charge, GatewayError, Notice, Started
 
@@ -92,19 +90,7 @@ class VnpayClient:
             "vnp_IpAddr": "127.0.0.1",
         }
         body["vnp_SecureHash"] = p.sign_fields(self.secret, body, p.QUERY_FIELDS)
-        request = urllib.request.Request(  # noqa: S310  (http only: our configured base URL)
-            self.base_url + p.QUERY_PATH,
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                answer = json.loads(response.read())
-        except (OSError, ValueError) as exc:
-            raise GatewayError(f"querydr: {exc}") from exc
-        if not isinstance(answer, dict):
-            raise GatewayError("querydr: not an object")
+        answer = post_json(self.base_url + p.QUERY_PATH, body)
         expected = p.sign_fields(self.secret, answer, p.QUERY_ANSWER_FIELDS)
         if not hmac.compare_digest(str(answer.get("vnp_SecureHash", "")), expected):
             raise GatewayError("querydr: bad checksum")

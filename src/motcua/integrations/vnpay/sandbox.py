@@ -55,11 +55,8 @@ def build(*, host: str, port: int, tmn_code: str, secret: str, ipn_url: str) -> 
         if row is None:
             h.send(404, "Không có giao dịch.".encode(), "text/plain; charset=utf-8")
             return
-        if row.status == "pending":
-            paid = form.get("choice") == "pay"
-            row.status = "paid" if paid else "failed"
-            row.transaction = h.server.store.next_transaction()
-            row.paid_at = p.vnp_time(datetime.datetime.now(tz=datetime.UTC))
+        now = p.vnp_time(datetime.datetime.now(tz=datetime.UTC))
+        base.decide(h.server.store, row, form.get("choice", ""), now)
         params = _result_params(tmn_code, secret, row, "00" if row.status == "paid" else "24")
         row.last_callback = params
         if row.notify_url and not base.dropped(h.server.store, row.reference):

@@ -30,6 +30,31 @@ def submit_online(
     )
 
 
+def counter_dossier(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
+    """Filed at the counter (fees collected there: no obligation), then
+    at the specialist's step."""
+    d = dossier_services.dossier_submit(
+        actor=p.officer,
+        procedure=procedure,
+        applicant=applicant,
+        channel="counter",
+        result_delivery="counter",
+        now=local(2026, 3, 2, 9),
+    )
+    return dossier_services.dossier_forward(dossier=d, actor=p.officer, expected_version=1)
+
+
+def ask_to_pay(p: Personas, d: Dossier, amount_vnd: int = 8000) -> Dossier:
+    """The specialist asks to pay mid-way (the clock pauses)."""
+    return dossier_services.dossier_ask_to_pay(
+        dossier=d,
+        actor=p.specialist,
+        expected_version=d.version,
+        amount_vnd=amount_vnd,
+        reason="Lệ phí cấp bản sao",
+    )
+
+
 def due_obligation(dossier: Dossier) -> Obligation:
     return Obligation.objects.get(dossier=dossier, state="due")
 

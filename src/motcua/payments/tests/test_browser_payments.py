@@ -13,15 +13,12 @@ import pytest
 from django.core.management import call_command
 
 from motcua.core.testing import PASSWORD
-from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
-from motcua.dossiers.tests.factories import local
-from motcua.integrations.national_pay.sandbox import build as build_national
 from motcua.integrations.payment_sandbox import RunningSandbox
-from motcua.integrations.vnpay.sandbox import build as build_vnpay
 from motcua.payments.models import Payment
-from motcua.payments.tests.helpers import submit_online
+from motcua.payments.sandboxes import sandbox_build
+from motcua.payments.tests.helpers import ask_to_pay, counter_dossier, submit_online
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,19 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def gateways(settings: Any, live_server: Any) -> Iterator[dict[str, RunningSandbox]]:
     """Both sandboxes, calling back the live server."""
     settings.MOTCUA_PUBLIC_URL = live_server.url
-    vnpay = build_vnpay(
-        host="127.0.0.1",
-        port=0,
-        tmn_code=settings.MOTCUA_PAY_VNPAY_TMN_CODE,
-        secret=settings.MOTCUA_PAY_VNPAY_SECRET,
-        ipn_url=f"{live_server.url}/thanh-toan/thong-bao/vnpay/",
-    )
-    national = build_national(
-        host="127.0.0.1",
-        port=0,
-        partner=settings.MOTCUA_PAY_NATIONAL_PARTNER,
-        secret=settings.MOTCUA_PAY_NATIONAL_SECRET,
-    )
+    vnpay = sandbox_build(which="vnpay", host="127.0.0.1", port=0, site=live_server.url)
+    national = sandbox_build(which="national", host="127.0.0.1", port=0, site=live_server.url)
     with vnpay, national:
         settings.MOTCUA_PAY_VNPAY_URL = vnpay.url
         settings.MOTCUA_PAY_NATIONAL_URL = national.url
@@ -107,22 +93,7 @@ def test_fee_requested_mid_way_paid_and_the_clock_resumes(
     gateways: dict[str, RunningSandbox],
 ) -> None:
     p = personas
-    d = dossier_services.dossier_submit(
-        actor=p.officer,
-        procedure=procedure,
-        applicant=applicant,
-        channel="counter",
-        result_delivery="counter",
-        now=local(2026, 3, 2, 9),
-    )
-    d = dossier_services.dossier_forward(dossier=d, actor=p.officer, expected_version=1)
-    d = dossier_services.dossier_ask_to_pay(
-        dossier=d,
-        actor=p.specialist,
-        expected_version=2,
-        amount_vnd=8000,
-        reason="Lệ phí cấp bản sao",
-    )
+    d = ask_to_pay(p, counter_dossier(p, procedure, applicant))
     before = d.appointment_at
     _login(page, f"/ho-so-cua-toi/{d.code}/")
     assert "Cần nộp phí, lệ phí" in page.locator(".next").inner_text()

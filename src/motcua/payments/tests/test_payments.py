@@ -19,16 +19,21 @@ from motcua.accounts.models import Applicant
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.errors import DomainError
 from motcua.core.testing import Personas
-from motcua.dossiers import services as dossier_services
 from motcua.dossiers.states import State
-from motcua.dossiers.tests.factories import local
 from motcua.integrations.national_pay import protocol as national_protocol
 from motcua.integrations.payment_sandbox import RunningSandbox
 from motcua.integrations.vnpay import protocol as vnpay_protocol
 from motcua.payments import services
 from motcua.payments.models import CallbackRecord, Obligation, Payment, PaymentTransition
 from motcua.payments.tasks import resume_dossier_task
-from motcua.payments.tests.helpers import choose, due_obligation, prepared_callback, submit_online
+from motcua.payments.tests.helpers import (
+    ask_to_pay,
+    choose,
+    counter_dossier,
+    due_obligation,
+    prepared_callback,
+    submit_online,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -228,26 +233,9 @@ def test_fee_requested_mid_way_paid_and_the_clock_resumes(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     p = personas
-    d = dossier_services.dossier_submit(
-        actor=p.officer,
-        procedure=procedure,
-        applicant=applicant,
-        channel="counter",
-        result_delivery="counter",
-        now=local(2026, 3, 2, 9),
-    )
+    d = counter_dossier(p, procedure, applicant)
     assert not Obligation.objects.filter(dossier=d).exists()  # paid at the counter
-    d = dossier_services.dossier_forward(
-        dossier=d, actor=p.officer, expected_version=1, now=local(2026, 3, 2, 10)
-    )
-    d = dossier_services.dossier_ask_to_pay(
-        dossier=d,
-        actor=p.specialist,
-        expected_version=2,
-        amount_vnd=8000,
-        reason="Lệ phí cấp bản sao",
-        now=local(2026, 3, 2, 10, 30),
-    )
+    d = ask_to_pay(p, d)
     assert d.state == State.AWAITING_PAYMENT
     o = due_obligation(d)
     assert o.amount_vnd == 8000 and o.stage == "request"

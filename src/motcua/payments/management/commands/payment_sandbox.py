@@ -12,28 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.integrations import payment_sandbox as base
-
-
-def sandbox_build(*, which: str, host: str, port: int, site: str) -> base.RunningSandbox:
-    if which == "national":
-        from motcua.integrations.national_pay.sandbox import build as build_national
-
-        return build_national(
-            host=host,
-            port=port,
-            partner=settings.MOTCUA_PAY_NATIONAL_PARTNER,
-            secret=settings.MOTCUA_PAY_NATIONAL_SECRET,
-        )
-    from motcua.integrations.vnpay.sandbox import build as build_vnpay
-
-    return build_vnpay(
-        host=host,
-        port=port,
-        tmn_code=settings.MOTCUA_PAY_VNPAY_TMN_CODE,
-        secret=settings.MOTCUA_PAY_VNPAY_SECRET,
-        ipn_url=f"{site.rstrip('/')}/thanh-toan/thong-bao/vnpay/",
-    )
+from motcua.payments.sandboxes import sandbox_build
 
 
 class Command(BaseCommand):
