@@ -11,6 +11,7 @@ Bind it to 127.0.0.1 only."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import threading
@@ -210,6 +211,22 @@ def decide(store: TransactionStore, row: SandboxTransaction, choice: str, paid_a
         row.status = "paid" if choice == "pay" else "failed"
         row.transaction = store.next_transaction()
         row.paid_at = paid_at
+
+
+def confirm_choice(
+    h: SandboxHandler, clock: Callable[[datetime.datetime], str]
+) -> SandboxTransaction | None:
+    """The pay page's form posted: apply the choice to its transaction
+    (``None``, answered 404, when the sandbox does not hold it)."""
+    form = h.form()
+    row = h.server.store.get(form.get("ref", ""))
+    if row is None:
+        h.send(404, "Không có giao dịch.".encode(), "text/plain; charset=utf-8")
+        return None
+    decide(
+        h.server.store, row, form.get("choice", ""), clock(datetime.datetime.now(tz=datetime.UTC))
+    )
+    return row
 
 
 def dropped(store: TransactionStore, reference: str) -> bool:

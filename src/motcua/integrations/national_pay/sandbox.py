@@ -6,7 +6,6 @@ CHECK answers the transaction's state. Control endpoints: see
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -61,13 +60,9 @@ def build(*, host: str, port: int, partner: str, secret: str) -> base.RunningSan
         h.send(200, body, "text/html; charset=utf-8")
 
     def confirm(h: base.SandboxHandler) -> None:
-        form = h.form()
-        row = h.server.store.get(form.get("ref", ""))
+        row = base.confirm_choice(h, p.gd_time)
         if row is None:
-            h.send(404, "Không có giao dịch.".encode(), "text/plain; charset=utf-8")
             return
-        now = p.gd_time(datetime.datetime.now(tz=datetime.UTC))
-        base.decide(h.server.store, row, form.get("choice", ""), now)
         notice = signed(
             {
                 "LoaiBanTin": "NOTIFY",

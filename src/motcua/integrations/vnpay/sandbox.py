@@ -6,7 +6,6 @@ browser back to ``vnp_ReturnUrl``; answers ``querydr``. See
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from motcua.integrations import payment_sandbox as base
@@ -50,13 +49,9 @@ def build(*, host: str, port: int, tmn_code: str, secret: str, ipn_url: str) -> 
         h.send(200, page, "text/html; charset=utf-8")
 
     def confirm(h: base.SandboxHandler) -> None:
-        form = h.form()
-        row = h.server.store.get(form.get("ref", ""))
+        row = base.confirm_choice(h, p.vnp_time)
         if row is None:
-            h.send(404, "Không có giao dịch.".encode(), "text/plain; charset=utf-8")
             return
-        now = p.vnp_time(datetime.datetime.now(tz=datetime.UTC))
-        base.decide(h.server.store, row, form.get("choice", ""), now)
         params = _result_params(tmn_code, secret, row, "00" if row.status == "paid" else "24")
         row.last_callback = params
         if row.notify_url and not base.dropped(h.server.store, row.reference):
