@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "motcua.integrations.sms",
     "motcua.integrations.zalo",
     "motcua.notifications",
+    "motcua.payments",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -307,6 +308,53 @@ CACHES: dict[str, dict[str, Any]] = {
         }
     )
 }
+
+# ---------------------------------------------------------------- payments
+# Two gateways (docs/developers/payments.md). The defaults point at the local
+# sandboxes `make run` starts; production sets the real addresses and secrets
+# (an empty secret refuses every callback: fail closed).
+MOTCUA_PUBLIC_URL = env_str(
+    "MOTCUA_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Address citizens and gateways reach this site at (return and callback links).",
+)
+MOTCUA_PAY_NATIONAL_URL = env_str(
+    "MOTCUA_PAY_NATIONAL_URL",
+    "http://127.0.0.1:8091",
+    "Base address of the national payment platform (default: the local sandbox).",
+)
+MOTCUA_PAY_NATIONAL_PARTNER = env_str(
+    "MOTCUA_PAY_NATIONAL_PARTNER", "MOTCUA", "Partner code (MaDoiTac) on the national platform."
+)
+MOTCUA_PAY_NATIONAL_SECRET = env_str(
+    "MOTCUA_PAY_NATIONAL_SECRET",
+    "sandbox-national-secret",
+    "Shared secret of the national platform's check value (demo value: the sandbox's).",
+)
+MOTCUA_PAY_VNPAY_URL = env_str(
+    "MOTCUA_PAY_VNPAY_URL",
+    "http://127.0.0.1:8092",
+    "Base address of the VNPay-style gateway (default: the local sandbox).",
+)
+MOTCUA_PAY_VNPAY_TMN_CODE = env_str(
+    "MOTCUA_PAY_VNPAY_TMN_CODE", "MOTCUA01", "Merchant code (vnp_TmnCode) at the VNPay gateway."
+)
+MOTCUA_PAY_VNPAY_SECRET = env_str(
+    "MOTCUA_PAY_VNPAY_SECRET",
+    "sandbox-vnpay-secret",
+    "HMAC-SHA512 secret of the VNPay gateway (demo value: the sandbox's).",
+)
+MOTCUA_PAY_EXPIRY_MINUTES = env_int(
+    "MOTCUA_PAY_EXPIRY_MINUTES", 30, "Minutes a payment attempt stays open before it expires."
+)
+MOTCUA_PAY_SWEEP_AFTER_MINUTES = env_int(
+    "MOTCUA_PAY_SWEEP_AFTER_MINUTES",
+    5,
+    "Minutes without a callback after which the reconciliation sweep asks the gateway.",
+)
+MOTCUA_THROTTLE_PAY = env_str(
+    "MOTCUA_THROTTLE_PAY", "30/h,100/d", "Payment attempts started per account (portal and API)."
+)
 
 # ---------------------------------------------------------------- abuse protection
 # Rates are "N/period" (s, m, h, d; several separated by commas, all apply;

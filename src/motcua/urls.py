@@ -17,6 +17,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -46,6 +46,12 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Dossiers: read only (they change through their workflow, never here).
         "dossiers.dossier": _VIEW,
         "dossiers.dossieraccesslog": _VIEW,
+        # Fees: when they fall due, exemptions and reductions; payments read only.
+        "payments.feepolicy": _ALL,
+        "payments.feerule": _ALL,
+        "payments.obligation": _VIEW,
+        "payments.payment": _VIEW,
+        "payments.callbackrecord": _VIEW,
         # Sign-in lockouts (django-axes): read the logs, lift a lockout.
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": _VIEW,

@@ -53,6 +53,7 @@ from motcua.calendar.api import router as calendar_router  # noqa: E402
 from motcua.catalog.api import router as catalog_router  # noqa: E402
 from motcua.documents.api import router as files_router  # noqa: E402
 from motcua.dossiers.api import router as dossiers_router  # noqa: E402
+from motcua.payments.api import router as payments_router  # noqa: E402
 from motcua.units.api import router as units_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
@@ -61,3 +62,4 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/files", files_router)
+api.add_router("/payments", payments_router)

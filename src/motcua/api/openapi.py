@@ -77,6 +77,9 @@ COMMON = frozenset({400, 422, 429, 500, 503})
 EXTRA: dict[str, frozenset[int]] = {
     "POST /api/v1/dossiers": frozenset({404, 409}),
     "POST /api/v1/dossiers/{code}/actions/{action}": frozenset({409}),
+    "GET /api/v1/payments/dossiers/{code}/obligations": frozenset({404}),
+    "POST /api/v1/payments/obligations/{obligation}/payments": frozenset({403, 404, 503}),
+    "GET /api/v1/payments/{reference}": frozenset({404}),
 }
 
 _METHODS = ("get", "put", "post", "patch", "delete")

@@ -59,4 +59,16 @@ PROCESSES: tuple[Process, ...] = (
     Process("smtp", lambda o: motcua("smtp_sandbox", "--port", _port("EMAIL_PORT", 1025))),
     Process("sms", lambda o: motcua("sms_sandbox", "--port", _port("NOTIFY_SMS_URL", 1026))),
     Process("zalo", lambda o: motcua("zalo_sandbox", "--port", _port("NOTIFY_ZALO_URL", 1027))),
+    Process(
+        "pay_national",
+        lambda o: motcua(
+            "payment_sandbox", "national", "--port", "8091", "--site", f"http://{o.host}:{o.port}"
+        ),
+    ),
+    Process(
+        "pay_vnpay",
+        lambda o: motcua(
+            "payment_sandbox", "vnpay", "--port", "8092", "--site", f"http://{o.host}:{o.port}"
+        ),
+    ),
 )

@@ -35,4 +35,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.notifications.tasks.resend_due_task",
         every=datetime.timedelta(minutes=5),
     ),
+    PeriodicJob(
+        name="reconcile_payments",
+        task="motcua.payments.tasks.reconcile_payments_task",
+        every=datetime.timedelta(minutes=5),
+    ),
 )

@@ -71,7 +71,7 @@ def next_step(dossier: Dossier, results: list[DossierDocument]) -> NextStep:
     if dossier.state in _ANSWERABLE:
         return NextStep(_("Cần bổ sung"), reverse("portal:supplement", args=[dossier.code]))
     if dossier.state == State.AWAITING_PAYMENT:
-        return NextStep(_("Cần nộp phí, lệ phí"))
+        return NextStep(_("Cần nộp phí, lệ phí"), reverse("payments:pay", args=[dossier.code]))
     if dossier.state in (State.RESULT_READY, State.RETURNED) and results:
         return NextStep(
             _("Đã có kết quả — tải về"),

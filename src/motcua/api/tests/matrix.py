@@ -11,6 +11,7 @@ it, check every cell against the domain rules, then paste it).
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -104,6 +105,11 @@ def build_world() -> World:
         "none": make_staff("nhanvien", full_name="Nhân viên chưa có vai trò"),
     }
     procedure = make_procedure(place.agency_a)
+    # Fees due at submission: every online dossier below owes 20 000 đồng.
+    procedure.current_version.fees = [  # type: ignore[union-attr]
+        {"name": "Lệ phí", "amount_vnd": 20000, "note": "", "local": False}
+    ]
+    procedure.current_version.save(update_fields=["fees"])  # type: ignore[union-attr]
     components = add_components(procedure)
     # A second procedure without documents, for the submission cells (so a
     # submission's answer is about who submits, not about missing papers).
@@ -158,6 +164,7 @@ def build_world() -> World:
         result=DossierDocument.objects.get(dossier=done, kind="result"),
         image=image,
     )
+    _payments(world)
     for role, user in users.items():
         client = Client()
         if user is not None:
@@ -165,6 +172,55 @@ def build_world() -> World:
             world.tokens[role] = api_token_issue(user=user, name="ma trận")[1]
         world.clients[role] = client
     return world
+
+
+def _payments(world: World) -> None:
+    """A pending payment on the submitted dossier's fees; the result-ready
+    dossier's fees paid (it has a receipt)."""
+    from django.utils import timezone
+
+    from motcua.payments.models import Obligation, Payment
+
+    now = timezone.now()
+    due = Obligation.objects.get(dossier=world.dossiers["submitted"], state="due")
+    Payment.objects.create(
+        obligation=due,
+        gateway="vnpay",
+        reference=PAYMENT_REFERENCE,
+        idempotency_key="ma-tran",
+        amount_vnd=due.amount_vnd,
+        state="pending",
+        created_at=now,
+        updated_at=now,
+        expires_at=now + datetime.timedelta(minutes=30),
+    )
+    Obligation.objects.filter(dossier=world.dossiers["result_ready"], state="due").update(
+        state="paid", paid_at=now, receipt_number="BL-MA-TRAN-1"
+    )
+
+
+PAYMENT_REFERENCE = "MATRANTHANHTOAN1"
+
+
+def _obligation(w: World, case: str) -> uuid.UUID:
+    from motcua.payments.models import Obligation
+
+    if case == "missing":
+        return _MISSING_UUID
+    return Obligation.objects.filter(dossier=w.dossiers[case]).latest("pk").public_id
+
+
+def _start_payment(w: World, case: str) -> Call:
+    return Call(
+        "POST",
+        f"/api/v1/payments/obligations/{_obligation(w, case)}/payments",
+        json={"gateway": "vnpay"},
+        headers={"Idempotency-Key": "ma-tran-moi"},
+    )
+
+
+def _reference(case: str) -> str:
+    return "KHONGCO" if case == "missing" else PAYMENT_REFERENCE
 
 
 # --------------------------------------------------------------- requests
@@ -177,6 +233,7 @@ class Call:
     json: dict[str, Any] | None = None
     form: dict[str, Any] | None = None
     query: dict[str, str] | None = None
+    headers: dict[str, str] | None = None
 
 
 Builder = Callable[[World, str], Call]
@@ -287,6 +344,13 @@ BUILDERS: dict[str, Builder] = {
     "GET /api/v1/files/{file_id}/thumbnail": lambda w, c: Call(
         "GET", f"/api/v1/files/{_MISSING_UUID if c == 'missing' else w.image.public_id}/thumbnail"
     ),
+    "GET /api/v1/payments/dossiers/{code}/obligations": lambda w, c: Call(
+        "GET", f"/api/v1/payments/dossiers/{w.code(c)}/obligations"
+    ),
+    "POST /api/v1/payments/obligations/{obligation}/payments": _start_payment,
+    "GET /api/v1/payments/{reference}": lambda w, c: Call(
+        "GET", f"/api/v1/payments/{_reference(c)}"
+    ),
     # ------------------------------------------------------------ pages
     "GET admin:index": _get("/admin/"),
     "GET backoffice:api_tokens": _get("/can-bo/tai-khoan/ma-truy-cap/"),
@@ -380,6 +444,16 @@ BUILDERS: dict[str, Builder] = {
             "so": "0123" if c.endswith(":right_factor") else "9999",
         },
     ),
+    "GET payments:pay": lambda w, c: Call("GET", f"/thanh-toan/ho-so/{w.code(c)}/"),
+    "GET payments:receipt": lambda w, c: Call(
+        "GET",
+        f"/thanh-toan/ho-so/{w.code('result_ready')}/bien-lai/{_obligation(w, c)}/",
+    ),
+    "GET payments:returned": lambda w, c: Call("GET", f"/thanh-toan/ket-qua/{_reference(c)}/"),
+    "GET payments:notify": lambda w, c: Call(
+        "GET", "/thanh-toan/thong-bao/vnpay/", query={"vnp_TxnRef": PAYMENT_REFERENCE}
+    ),
+    "GET payments:office": _get("/thanh-toan/can-bo/"),
 }
 
 
@@ -392,7 +466,7 @@ def send(world: World, role: str, call: Call) -> tuple[int, bytes]:
     client's cookies (a sign-out) are left as they were."""
     client = world.clients[role]
     cookies = copy.deepcopy(client.cookies)
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = dict(call.headers or {})
     if call.path.startswith("/api/") and role in world.tokens:
         headers["Authorization"] = f"Bearer {world.tokens[role]}"
     status, body = 0, b""

@@ -17,6 +17,7 @@ for a procedure.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,13 @@ POST /api/v1/dossiers/{code}/actions/{action}              missing:accept       
 POST /api/v1/files                                         -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
 GET /api/v1/files/{file_id}/thumbnail                      -                         401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the uploader only
 GET /api/v1/files/{file_id}/thumbnail                      missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/payments/dossiers/{code}/obligations          submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/payments/dossiers/{code}/obligations          missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/payments/obligations/{obligation}/payments   submitted                 401  201  404  403  403  403  403  404  404  404  404  403  403  404  # only the applicant pays
+POST /api/v1/payments/obligations/{obligation}/payments   result_ready              401  400  404  403  403  403  403  404  404  404  404  403  403  404  # already paid: obligation_not_due
+POST /api/v1/payments/obligations/{obligation}/payments   missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/payments/{reference}                          submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/payments/{reference}                          missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
@@ -144,16 +152,31 @@ GET portal:result_file                                     missing              
 GET portal:track                                           submitted:right_factor    200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET portal:track                                           submitted:wrong_factor    404  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET portal:track                                           missing:right_factor      404  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:pay                                           submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:pay                                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:receipt                                       result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:receipt                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:returned                                      submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:returned                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:notify                                        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200  # the gateway's callback: refused in its own terms (bad signature)
+GET payments:office                                        -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # officers only, their own units' payments
 """
 
 
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
+def _media(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PROVINCE_CODE = "99"
     from motcua.dossiers.attachments import components_of
 
     components_of.cache_clear()
+    # The payment cells reach a real gateway: the VNPay sandbox over HTTP.
+    from motcua.payments.sandboxes import sandbox_build
+
+    sandbox = sandbox_build(which="vnpay", host="127.0.0.1", port=0, site="http://127.0.0.1:9")
+    with sandbox:
+        settings.MOTCUA_PAY_VNPAY_URL = sandbox.url
+        yield
 
 
 ROWS = matrix.parse(TABLE)
