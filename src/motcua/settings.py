@@ -411,8 +411,9 @@ AXES_VERBOSE = False
 # (`motcua oidc_provider --port 8070`); an empty issuer hides the button.
 MOTCUA_OIDC_ISSUER = env_str(
     "MOTCUA_OIDC_ISSUER",
-    "http://127.0.0.1:8070",
-    "OpenID Connect issuer URL (its /.well-known/openid-configuration is read); empty: off.",
+    "",
+    "OpenID Connect issuer URL (its /.well-known/openid-configuration is read); empty: national "
+    "sign-on off. `make run` sets the local provider (http://127.0.0.1:8070).",
 )
 MOTCUA_OIDC_CLIENT_ID = env_str(
     "MOTCUA_OIDC_CLIENT_ID", "motcua-local", "Client id registered with the OIDC provider."

@@ -41,11 +41,15 @@ class Command(BaseCommand):
 
 
 def demo_environment() -> dict[str, str]:
-    """The children's environment. Without a configured secret key the
+    """The children's environment: the local sign-on provider as issuer
+    unless one is configured, and, without a configured secret key, the
     demo gets its own random one, kept in ``MOTCUA_DATA_DIR/demo-secret-key``
     (so sessions survive a restart): the server refuses the built-in key
     with DEBUG off."""
     env = dict(os.environ)
+    # National sign-on through the local provider that the launcher starts
+    # (jobs/processes.py: the web port + 70); off in production unless set.
+    env.setdefault("MOTCUA_OIDC_ISSUER", "http://127.0.0.1:8070")
     if env.get("SECRET_KEY") or env.get("SECRET_KEY_FILE"):
         return env
     key_file = Path(settings.DATA_DIR) / "demo-secret-key"
