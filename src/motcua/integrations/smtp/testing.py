@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import random
 import re
 import socket
 from collections.abc import Iterator
@@ -17,12 +19,23 @@ from motcua.integrations.smtp.sandbox import SmtpSandbox
 PORTS = range(18600, 18700)
 
 
+def _this_workers_share(ports: range) -> list[int]:
+    """The ports this pytest-xdist worker probes, in a random order: each
+    worker gets its own slice of the range, so two workers never pick the
+    same free port between probing and binding it."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    share = [p for i, p in enumerate(ports) if i % workers == worker % workers]
+    random.shuffle(share)
+    return share
+
+
 def free_ports(count: int, ports: range = PORTS) -> list[int]:
     """``count`` different ports of ``ports`` (default :data:`PORTS`) that
     are free now (held together while probing, so they differ)."""
     held: list[socket.socket] = []
     try:
-        for port in ports:
+        for port in _this_workers_share(ports):
             probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             try:
                 probe.bind(("127.0.0.1", port))
