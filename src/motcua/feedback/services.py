@@ -141,7 +141,7 @@ def _route(
             raise NotFound(_("Không tìm thấy hồ sơ."), code="dossier_not_found")
         _own_dossier(dossier, actor)
         return dossier.processing_agency, None, dossier
-    agency = Agency.objects.filter(public_id=agency_id).first() if _is_uuid(agency_id) else None
+    agency = Agency.objects.filter(public_id=agency_id).first() if agency_id else None
     if agency is None:
         raise DomainError(_("Chọn cơ quan, đơn vị."), code="agency_required")
     if subject == Subject.AGENCY:
@@ -157,16 +157,6 @@ def _route(
             )
         return agency, procedure, None
     raise DomainError(_("Chọn nội dung phản ánh về điều gì."), code="invalid_subject")
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def feedback_due(*, agency: Agency, start: datetime.datetime) -> datetime.datetime:

@@ -67,6 +67,21 @@ POST /api/v1/dossiers/{code}/actions/{action}              missing:accept       
 POST /api/v1/files                                         -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
 GET /api/v1/files/{file_id}/thumbnail                      -                         401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the uploader only
 GET /api/v1/files/{file_id}/thumbnail                      missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/delivery/dossiers/{code}                       submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/delivery/dossiers/{code}                       missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+PUT /api/v1/delivery/dossiers/{code}/request               submitted                 401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only
+PUT /api/v1/delivery/dossiers/{code}/request               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/delivery/dossiers/{code}/orders               result_ready              401  403  404  400  403  403  403  404  404  404  404  403  403  404  # 400 postal_not_requested: this dossier's result is not by post
+POST /api/v1/delivery/dossiers/{code}/orders               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/delivery/webhook                              -                         403  403  403  403  403  403  403  403  403  403  403  403  403  403  # unsigned: 403 invalid_signature for everyone
+POST /api/v1/feedback/ratings/{code}                       result_ready              401  201  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only; someone else's dossier is not found
+POST /api/v1/feedback/ratings/{code}                       submitted                 401  400  404  404  404  404  404  404  404  404  404  404  404  404  # 400 rating_not_open before the result
+POST /api/v1/feedback/ratings/{code}                       missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+PUT /api/v1/feedback/ratings/{code}                        result_ready              401  404  404  404  404  404  404  404  404  404  404  404  404  404  # 404 rating_not_found: not rated yet
+POST /api/v1/feedback/items                                -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
+GET /api/v1/feedback/public                                -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+POST /api/v1/feedback/items/{item_id}/answer               agency_a                  401  404  404  200  200  200  200  404  404  404  404  200  200  404  # the responsible unit's staff
+POST /api/v1/feedback/items/{item_id}/answer               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
