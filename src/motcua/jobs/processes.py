@@ -32,8 +32,16 @@ def _web(o: LaunchOptions) -> list[str]:
     return motcua("runserver", f"{o.host}:{o.port}", *([] if o.reload else ["--noreload"]))
 
 
+def _vnpost(o: LaunchOptions) -> list[str]:
+    """The carrier sandbox, posting its status changes to this site."""
+    callback = f"http://{o.host}:{o.port}/api/v1/delivery/webhook"
+    port = str(o.port + 25)  # 8025 beside 8000: VNPOST_BASE_URL's default
+    return motcua("vnpost_sandbox", "--host", o.host, "--port", port, "--callback", callback)
+
+
 PROCESSES: tuple[Process, ...] = (
     Process("web", _web),
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
     Process("scheduler", lambda o: motcua("run_scheduler", "--interval", "30")),
+    Process("vnpost", _vnpost),
 )

@@ -25,4 +25,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.documents.tasks.sweep_orphan_files_task",
         every=datetime.timedelta(days=1),
     ),
+    PeriodicJob(
+        name="poll_delivery_orders",
+        task="motcua.delivery.tasks.poll_delivery_orders",
+        every=datetime.timedelta(minutes=30),
+    ),
 )
