@@ -82,7 +82,7 @@ EXTRA: dict[str, frozenset[int]] = {
     "POST /api/v1/delivery/webhook": frozenset({403, 404}),
     "POST /api/v1/feedback/ratings/{code}": frozenset({404, 409}),
     "PUT /api/v1/feedback/ratings/{code}": frozenset({404}),
-    "POST /api/v1/feedback/items": frozenset({404}),
+    "POST /api/v1/feedback/items": frozenset({404}),  # the unit, procedure or dossier
     "POST /api/v1/feedback/items/{item_id}/answer": frozenset({404, 409}),
 }
 

@@ -9,7 +9,7 @@ from typing import Literal
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from motcua.accounts.models import User
 from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
@@ -22,7 +22,13 @@ from motcua.integrations.vnpost.signing import SIGNATURE_HEADER
 router = Router(tags=["Bưu chính công ích"])
 
 
-class PostalRequestIn(Schema):
+class Strict(Schema):
+    """Input with no other fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PostalRequestIn(Strict):
     send_dossier: bool = False
     receive_result: bool = True
     receiver_name: str = Field(min_length=1, max_length=200)
@@ -38,7 +44,7 @@ class PostalRequestOut(Schema):
     receiver_address: str
 
 
-class OrderIn(Schema):
+class OrderIn(Strict):
     direction: Literal["send_dossier", "receive_result"] = "receive_result"
     weight_grams: int = Field(default=500, ge=1, le=30_000)
 

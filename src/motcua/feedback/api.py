@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from motcua.accounts.models import User
 from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
@@ -19,10 +19,17 @@ from motcua.feedback.models import Feedback, Rating
 
 router = Router(tags=["Đánh giá, phản ánh kiến nghị"])
 
+
+class Strict(Schema):
+    """Input with no other fields (the document says so: nothing extra is read)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 LevelIn = Literal["very_satisfied", "satisfied", "not_satisfied"]
 
 
-class RatingIn(Schema):
+class RatingIn(Strict):
     level: LevelIn
     comment: str = Field(default="", max_length=2000)
     criteria: dict[str, Literal[0, 1, 2]] = Field(
@@ -39,15 +46,30 @@ class RatingOut(Schema):
     changeable_until: datetime.datetime
 
 
-class FeedbackIn(Schema):
+class _FeedbackBase(Strict):
     kind: Literal["feedback", "proposal"]
-    subject: Literal["procedure", "agency", "dossier"]
     title: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=5000)
-    public: bool = False
-    procedure_code: str = Field(default="", max_length=20)
-    agency: str = Field(default="", max_length=60)
-    dossier_code: str = Field(default="", max_length=64)
+    public: bool = Field(default=False, description="đồng ý công khai (thông tin cá nhân được che)")
+
+
+class AboutAgency(_FeedbackBase):
+    subject: Literal["agency"]
+    agency: str = Field(min_length=1, max_length=60, description="mã công khai của đơn vị")
+
+
+class AboutProcedure(_FeedbackBase):
+    subject: Literal["procedure"]
+    agency: str = Field(min_length=1, max_length=60, description="đơn vị thực hiện thủ tục")
+    procedure_code: str = Field(min_length=1, max_length=20)
+
+
+class AboutDossier(_FeedbackBase):
+    subject: Literal["dossier"]
+    dossier_code: str = Field(min_length=1, max_length=64)
+
+
+FeedbackIn = Annotated[AboutAgency | AboutProcedure | AboutDossier, Field(discriminator="subject")]
 
 
 class FeedbackOut(Schema):
@@ -62,7 +84,7 @@ class FeedbackOut(Schema):
     answer: str
 
 
-class AnswerIn(Schema):
+class AnswerIn(Strict):
     answer: str = Field(min_length=1, max_length=5000)
 
 
@@ -135,7 +157,7 @@ def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Status[Feedbac
     user = _user(request)
     throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
     data = payload.dict()
-    feedback = services.feedback_submit(actor=user, agency_id=data.pop("agency"), **data)
+    feedback = services.feedback_submit(actor=user, agency_id=data.pop("agency", ""), **data)
     return Status(201, _feedback_out(feedback))
 
 

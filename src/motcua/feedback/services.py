@@ -143,7 +143,7 @@ def _route(
         return dossier.processing_agency, None, dossier
     agency = Agency.objects.filter(public_id=agency_id).first() if agency_id else None
     if agency is None:
-        raise DomainError(_("Chọn cơ quan, đơn vị."), code="agency_required")
+        raise NotFound(_("Không tìm thấy cơ quan, đơn vị."), code="agency_not_found")
     if subject == Subject.AGENCY:
         return agency, None, None
     if subject == Subject.PROCEDURE:
@@ -152,7 +152,7 @@ def _route(
             procedure is None
             or not ConfiguredProcedure.objects.filter(agency=agency, procedure=procedure).exists()
         ):
-            raise DomainError(
+            raise NotFound(
                 _("Đơn vị này không thực hiện thủ tục đã chọn."), code="procedure_not_offered"
             )
         return agency, procedure, None

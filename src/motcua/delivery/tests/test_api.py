@@ -56,16 +56,12 @@ def test_api_choice_order_and_read(personas: Personas, by_post: Dossier) -> None
     answer = citizen.put(f"{base}/request", body, content_type="application/json")
     assert answer.status_code == 200, answer.content
     assert answer.json()["request"]["receive_result"] is True
-    assert_problem(
-        citizen.put(
-            f"{base}/request", {**body, "receive_result": False}, content_type="application/json"
-        ),
-        status=400,
-        code="postal_choice_required",
+    none: Any = citizen.put(
+        f"{base}/request", {**body, "receive_result": False}, content_type="application/json"
     )
-    assert_problem(
-        officer.post(f"{base}/orders", {}, content_type="application/json"),
-        status=400,
-        code="result_not_ready",
-    )
+    assert_problem(none, status=400, code="postal_choice_required")
+    early: Any = officer.post(f"{base}/orders", {}, content_type="application/json")
+    assert_problem(early, status=400, code="result_not_ready")
+    extra: Any = officer.post(f"{base}/orders", {"x": 1}, content_type="application/json")
+    assert extra.status_code == 422
     assert officer.get(base).json() == {"request": answer.json()["request"], "orders": []}

@@ -111,13 +111,13 @@ def test_feedback_routing_refusals(personas: Personas, by_post: Dossier) -> None
             title="x",
             content="y",
         )
-    with pytest.raises(DomainError) as no_agency:
+    with pytest.raises(NotFound) as no_agency:
         services.feedback_submit(
             actor=p.citizen, kind="proposal", subject="agency", title="x", content="y"
         )
-    assert no_agency.value.code == "agency_required"
+    assert no_agency.value.code == "agency_not_found"
     procedure = by_post.configured_procedure_version.configured.procedure
-    with pytest.raises(DomainError) as not_offered:
+    with pytest.raises(NotFound) as not_offered:
         services.feedback_submit(
             actor=p.citizen,
             kind="proposal",
