@@ -11,6 +11,8 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
+    path("", include("motcua.delivery.urls")),
+    path("", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),

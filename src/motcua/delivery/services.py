@@ -51,7 +51,8 @@ def postal_eligible(*, dossier: Dossier) -> bool:
     return bool(cpv.configured.procedure.postal_eligible)
 
 
-def _is_applicant(dossier: Dossier, actor: User) -> bool:
+def is_applicant(*, dossier: Dossier, actor: User) -> bool:
+    """Whether ``actor`` filed the dossier or it was filed for them."""
     return actor.pk is not None and (
         dossier.submitted_by_id == actor.pk or dossier.applicant.user_id == actor.pk
     )
@@ -68,7 +69,7 @@ def postal_request_set(
     receiver_address: str,
 ) -> PostalRequest:
     """The applicant picks send-dossier, receive-result or both."""
-    if not _is_applicant(dossier, actor):
+    if not is_applicant(dossier=dossier, actor=actor):
         raise NotFound(_("Không tìm thấy hồ sơ."), code="dossier_not_found")
     if not (send_dossier or receive_result):
         raise DomainError(_("Chọn ít nhất một dịch vụ bưu chính."), code="postal_choice_required")

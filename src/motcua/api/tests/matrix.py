@@ -255,6 +255,11 @@ def _feedback_answer(w: World, case: str) -> Call:
     return _post_json(f"/api/v1/feedback/items/{item_id}/answer", {"answer": "Đã xử lý."})
 
 
+def _feedback_page(w: World, case: str) -> Call:
+    item = _feedback_answer(w, case).path.split("/")[-2]
+    return Call("GET", f"/can-bo/phan-anh-kien-nghi/{item}/")
+
+
 def _procedure_uuid(w: World, case: str) -> uuid.UUID:
     return w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
 
@@ -346,6 +351,17 @@ BUILDERS: dict[str, Builder] = {
     ),
     # ------------------------------------------------------------ pages
     "GET admin:index": _get("/admin/"),
+    "GET delivery:postal_request": lambda w, c: Call(
+        "GET", f"/ho-so-cua-toi/{w.code(c)}/buu-chinh/"
+    ),
+    "POST delivery:order_create": lambda w, c: Call(
+        "POST", f"/can-bo/ho-so/{w.code(c)}/van-don/", form={"weight_grams": "500"}
+    ),
+    "GET feedback:rate": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/danh-gia/"),
+    "GET feedback:public_list": _get("/phan-anh-kien-nghi/"),
+    "GET feedback:submit": _get("/phan-anh-kien-nghi/gui/"),
+    "GET feedback:queue": _get("/can-bo/phan-anh-kien-nghi/"),
+    "GET feedback:answer": _feedback_page,
     "GET backoffice:api_tokens": _get("/can-bo/tai-khoan/ma-truy-cap/"),
     "POST backoffice:api_token_revoke": _revoke_token,
     "GET login": _get("/dang-nhap/"),

@@ -83,6 +83,17 @@ GET /api/v1/feedback/public                                -                    
 POST /api/v1/feedback/items/{item_id}/answer               agency_a                  401  404  404  200  200  200  200  404  404  404  404  200  200  404  # the responsible unit's staff
 POST /api/v1/feedback/items/{item_id}/answer               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
+GET delivery:postal_request                                submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET delivery:postal_request                                missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST delivery:order_create                                 result_ready              302  302  404  302  302  302  302  404  404  404  404  302  302  404  # back to the dossier page (a refusal is a message there)
+POST delivery:order_create                                 missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET feedback:rate                                          result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET feedback:rate                                          missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET feedback:public_list                                   -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET feedback:submit                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET feedback:queue                                         -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # any unit's staff: their own units' items only
+GET feedback:answer                                        agency_a                  302  404  404  200  200  200  200  404  404  404  404  200  200  404
+GET feedback:answer                                        missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
 GET backoffice:home                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
