@@ -79,7 +79,6 @@ EXTRA: dict[str, frozenset[int]] = {
     "POST /api/v1/dossiers/{code}/actions/{action}": frozenset({409}),
     "POST /api/v1/delivery/dossiers/{code}/orders": frozenset({404, 409}),
     "PUT /api/v1/delivery/dossiers/{code}/request": frozenset({404}),
-    "POST /api/v1/delivery/webhook": frozenset({403, 404}),
     "POST /api/v1/feedback/ratings/{code}": frozenset({404, 409}),
     "PUT /api/v1/feedback/ratings/{code}": frozenset({404}),
     "POST /api/v1/feedback/items": frozenset({404}),  # the unit, procedure or dossier

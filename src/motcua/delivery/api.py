@@ -1,12 +1,13 @@
 """The delivery API (``/api/v1/delivery``): the applicant's postal choice,
-the officer's order, the tracking read and the carrier's signed webhook."""
+the officer's order and the tracking read. The carrier's signed webhook is
+a plain view (:func:`motcua.delivery.views.carrier_webhook`): it is
+authenticated by its signature, not by an API token."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -17,7 +18,6 @@ from motcua.core.throttling import throttle_request
 from motcua.delivery import selectors, services
 from motcua.delivery.models import Direction
 from motcua.dossiers.selectors import dossier_get_for_user
-from motcua.integrations.vnpost.signing import SIGNATURE_HEADER
 
 router = Router(tags=["Bưu chính công ích"])
 
@@ -68,10 +68,6 @@ class OrderOut(Schema):
 class DeliveryOut(Schema):
     request: PostalRequestOut | None
     orders: list[OrderOut]
-
-
-class WebhookOut(Schema):
-    outcome: Literal["applied", "ignored"]
 
 
 def _user(request: HttpRequest) -> User:
@@ -146,19 +142,3 @@ def order_create(request: HttpRequest, code: str, payload: OrderIn) -> Status[De
         weight_grams=payload.weight_grams,
     )
     return Status(201, _delivery(code, user))
-
-
-@router.post(
-    "/webhook",
-    response=WebhookOut,
-    auth=None,
-    summary="Bưu điện báo trạng thái vận đơn (có chữ ký)",
-    openapi_extra={"x-signature-header": SIGNATURE_HEADER},
-)
-def webhook(request: HttpRequest) -> WebhookOut:
-    outcome = services.delivery_webhook_receive(
-        body=request.body,
-        signature=request.headers.get(SIGNATURE_HEADER, ""),
-        secret=settings.VNPOST_WEBHOOK_SECRET,
-    )
-    return WebhookOut(outcome="applied" if outcome == "applied" else "ignored")

@@ -3,19 +3,25 @@ officer's order (back office). Thin: they call the services."""
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.http import problem_response
 from motcua.core.throttling import throttle_request
 from motcua.delivery import selectors, services
 from motcua.delivery.models import Direction
 from motcua.dossiers.models import AccessChannel, Dossier
 from motcua.dossiers.selectors import dossier_get_for_user
+from motcua.integrations.vnpost.signing import SIGNATURE_HEADER
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,3 +105,22 @@ def order_create(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, "Đã tạo vận đơn; bưu điện sẽ đến nhận kết quả.")
     return redirect("backoffice:dossier", code=dossier.code)
+
+
+@csrf_exempt
+@require_POST
+def carrier_webhook(request: HttpRequest) -> HttpResponse:
+    """The carrier's status update, signed (``X-VNPost-Signature``, HMAC-SHA256
+    of the body): 200 ``{"outcome": "applied"|"ignored"}``; a wrong signature
+    403, an unknown order 404, a bad body 400, as problem+json."""
+    try:
+        outcome = services.delivery_webhook_receive(
+            body=request.body,
+            signature=request.headers.get(SIGNATURE_HEADER, ""),
+            secret=settings.VNPOST_WEBHOOK_SECRET,
+        )
+    except DomainError as exc:
+        return problem_response(
+            request, status=exc.status, code=exc.code, title=exc.title, detail=exc.message
+        )
+    return HttpResponse(json.dumps({"outcome": outcome}), content_type="application/json")

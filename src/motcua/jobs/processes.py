@@ -34,7 +34,7 @@ def _web(o: LaunchOptions) -> list[str]:
 
 def _vnpost(o: LaunchOptions) -> list[str]:
     """The carrier sandbox, posting its status changes to this site."""
-    callback = f"http://{o.host}:{o.port}/api/v1/delivery/webhook"
+    callback = f"http://{o.host}:{o.port}/buu-chinh/thong-bao/"
     port = str(o.port + 25)  # 8025 beside 8000: VNPOST_BASE_URL's default
     return motcua("vnpost_sandbox", "--host", o.host, "--port", port, "--callback", callback)
 

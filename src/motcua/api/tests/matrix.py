@@ -329,9 +329,6 @@ BUILDERS: dict[str, Builder] = {
     "POST /api/v1/delivery/dossiers/{code}/orders": lambda w, c: _post_json(
         f"/api/v1/delivery/dossiers/{w.code(c)}/orders", {}
     ),
-    "POST /api/v1/delivery/webhook": lambda w, c: _post_json(
-        "/api/v1/delivery/webhook", {"order_code": "EV000000001VN", "status": "delivered"}
-    ),
     "POST /api/v1/feedback/ratings/{code}": _rating("POST"),
     "PUT /api/v1/feedback/ratings/{code}": _rating("PUT"),
     "POST /api/v1/feedback/items": lambda w, c: _post_json(
@@ -353,6 +350,9 @@ BUILDERS: dict[str, Builder] = {
     "GET admin:index": _get("/admin/"),
     "GET delivery:postal_request": lambda w, c: Call(
         "GET", f"/ho-so-cua-toi/{w.code(c)}/buu-chinh/"
+    ),
+    "POST delivery:carrier_webhook": lambda w, c: _post_json(
+        "/buu-chinh/thong-bao/", {"order_code": "EV000000001VN", "status": "delivered"}
     ),
     "POST delivery:order_create": lambda w, c: Call(
         "POST", f"/can-bo/ho-so/{w.code(c)}/van-don/", form={"weight_grams": "500"}

@@ -73,7 +73,6 @@ PUT /api/v1/delivery/dossiers/{code}/request               submitted            
 PUT /api/v1/delivery/dossiers/{code}/request               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/delivery/dossiers/{code}/orders               result_ready              401  403  404  400  403  403  403  404  404  404  404  403  403  404  # 400 postal_not_requested: this dossier's result is not by post
 POST /api/v1/delivery/dossiers/{code}/orders               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
-POST /api/v1/delivery/webhook                              -                         403  403  403  403  403  403  403  403  403  403  403  403  403  403  # unsigned: 403 invalid_signature for everyone
 POST /api/v1/feedback/ratings/{code}                       result_ready              401  201  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only; someone else's dossier is not found
 POST /api/v1/feedback/ratings/{code}                       submitted                 401  400  404  404  404  404  404  404  404  404  404  404  404  404  # 400 rating_not_open before the result
 POST /api/v1/feedback/ratings/{code}                       missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
@@ -85,6 +84,7 @@ POST /api/v1/feedback/items/{item_id}/answer               missing              
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
 GET delivery:postal_request                                submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
 GET delivery:postal_request                                missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST delivery:carrier_webhook                              -                         403  403  403  403  403  403  403  403  403  403  403  403  403  403  # unsigned: 403 invalid_signature for everyone
 POST delivery:order_create                                 result_ready              302  302  404  302  302  302  302  404  404  404  404  302  302  404  # back to the dossier page (a refusal is a message there)
 POST delivery:order_create                                 missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET feedback:rate                                          result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404

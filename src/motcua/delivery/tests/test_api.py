@@ -22,7 +22,7 @@ from motcua.integrations.vnpost.sandbox import VnpostSandbox
 def test_signed_webhooks_over_http_deliver_the_result(
     personas: Personas, result_ready: Dossier, vnpost_sandbox: VnpostSandbox, live_server: Any
 ) -> None:
-    vnpost_sandbox.callback_url = f"{live_server.url}/api/v1/delivery/webhook"
+    vnpost_sandbox.callback_url = f"{live_server.url}/buu-chinh/thong-bao/"
     order = services.delivery_order_create(dossier=result_ready, actor=personas.officer)
     client = VnpostClient(base_url=vnpost_sandbox.url, token=vnpost_sandbox.token)
     order = services.delivery_order_send(order_id=order.pk, carrier=client)

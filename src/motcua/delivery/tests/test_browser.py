@@ -38,7 +38,7 @@ def _to_the_carrier(
     page: Any, axe: Any, p: Personas, dossier: Dossier, sandbox: VnpostSandbox, live: Any
 ) -> DeliveryOrder:
     """The citizen asks for the result by post, the officer sends it."""
-    sandbox.callback_url = f"{live.url}/api/v1/delivery/webhook"
+    sandbox.callback_url = f"{live.url}/buu-chinh/thong-bao/"
     _login(page, "congdan")
     page.goto(f"/ho-so-cua-toi/{dossier.code}/")
     page.get_by_role(

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8025, help="Cổng HTTP.")
         parser.add_argument(
             "--callback",
-            default="http://127.0.0.1:8000/api/v1/delivery/webhook",
+            default="http://127.0.0.1:8000/buu-chinh/thong-bao/",
             help="Địa chỉ nhận thông báo trạng thái.",
         )
 
