@@ -113,6 +113,14 @@ def carrier_webhook(request: HttpRequest) -> HttpResponse:
     """The carrier's status update, signed (``X-VNPost-Signature``, HMAC-SHA256
     of the body): 200 ``{"outcome": "applied"|"ignored"}``; a wrong signature
     403, an unknown order 404, a bad body 400, as problem+json."""
+    if request.content_type != "application/json":  # a form's body is already read
+        return problem_response(
+            request,
+            status=400,
+            code="invalid_carrier_update",
+            title="Yêu cầu không hợp lệ",
+            detail="Thông báo trạng thái phải là JSON.",
+        )
     try:
         outcome = services.delivery_webhook_receive(
             body=request.body,
