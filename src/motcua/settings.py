@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "motcua.integrations.zalo",
     "motcua.notifications",
     "motcua.payments",
+    "motcua.integrations.vnpost",
+    "motcua.delivery",
+    "motcua.feedback",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -490,6 +493,25 @@ NOTIFY_DUE_WINDOW_HOURS = env_int(
 )
 PASSWORD_RESET_TIMEOUT = env_int(
     "PASSWORD_RESET_TIMEOUT", 3 * 3600, "Seconds a password-reset link stays valid."
+)
+
+# ---------------------------------------------------------------- post and feedback
+# Results by post (Decision 45/2016): the carrier's API. For the demo and the
+# tests, run the sandbox: `motcua vnpost_sandbox --port 8025`.
+VNPOST_BASE_URL = env_str(
+    "VNPOST_BASE_URL", "http://127.0.0.1:8025", "Base URL of the carrier's (VNPost) API."
+)
+VNPOST_TOKEN = env_str("VNPOST_TOKEN", "sandbox-token", "API token at the carrier (use _FILE).")
+VNPOST_WEBHOOK_SECRET = env_str(
+    "VNPOST_WEBHOOK_SECRET",
+    "sandbox-secret",
+    "Shared secret of the carrier's signed status webhook (use VNPOST_WEBHOOK_SECRET_FILE).",
+)
+RATING_CHANGE_DAYS = env_int(
+    "RATING_CHANGE_DAYS", 7, "Days after the first rating during which the applicant may change it."
+)
+FEEDBACK_ANSWER_DAYS = env_int(
+    "FEEDBACK_ANSWER_DAYS", 10, "Working days a unit has to answer a feedback or complaint."
 )
 
 # ---------------------------------------------------------------- transport and headers

@@ -14,6 +14,8 @@ urlpatterns = [
     # Ends the provider's session too when the citizen signed in with it.
     path("dang-xuat/", signon_views.logout, name="logout"),
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
+    path("", include("motcua.delivery.urls")),
+    path("", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),

@@ -51,8 +51,10 @@ errors.install(api)
 from motcua.accounts.api import router as accounts_router  # noqa: E402
 from motcua.calendar.api import router as calendar_router  # noqa: E402
 from motcua.catalog.api import router as catalog_router  # noqa: E402
+from motcua.delivery.api import router as delivery_router  # noqa: E402
 from motcua.documents.api import router as files_router  # noqa: E402
 from motcua.dossiers.api import router as dossiers_router  # noqa: E402
+from motcua.feedback.api import router as feedback_router  # noqa: E402
 from motcua.payments.api import router as payments_router  # noqa: E402
 from motcua.units.api import router as units_router  # noqa: E402
 
@@ -63,3 +65,5 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/files", files_router)
 api.add_router("/payments", payments_router)
+api.add_router("/delivery", delivery_router)
+api.add_router("/feedback", feedback_router)

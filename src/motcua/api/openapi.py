@@ -80,6 +80,12 @@ EXTRA: dict[str, frozenset[int]] = {
     "GET /api/v1/payments/dossiers/{code}/obligations": frozenset({404}),
     "POST /api/v1/payments/obligations/{obligation}/payments": frozenset({403, 404, 503}),
     "GET /api/v1/payments/{reference}": frozenset({404}),
+    "POST /api/v1/delivery/dossiers/{code}/orders": frozenset({404, 409}),
+    "PUT /api/v1/delivery/dossiers/{code}/request": frozenset({404}),
+    "POST /api/v1/feedback/ratings/{code}": frozenset({404, 409}),
+    "PUT /api/v1/feedback/ratings/{code}": frozenset({404}),
+    "POST /api/v1/feedback/items": frozenset({404}),  # the unit, procedure or dossier
+    "POST /api/v1/feedback/items/{item_id}/answer": frozenset({404, 409}),
 }
 
 _METHODS = ("get", "put", "post", "patch", "delete")

@@ -75,7 +75,8 @@ class DocumentInline(_ReadOnlyWhenPublishedInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin[Procedure]):
-    list_display = ["code", "current_version"]
+    list_display = ["code", "current_version", "postal_eligible"]
+    list_filter = ["postal_eligible"]
     search_fields = ["code", "versions__search_text"]
     readonly_fields = ["code", "current_version", "created_at"]
 

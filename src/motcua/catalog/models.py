@@ -63,6 +63,11 @@ class Procedure(models.Model):
         related_name="+",
         verbose_name=_("phiên bản hiện hành"),
     )
+    #: False for the procedures the law excludes from the public postal
+    #: service (Decision 45/2016/QĐ-TTg): the applicant must come in person.
+    postal_eligible = models.BooleanField(
+        _("thực hiện qua dịch vụ bưu chính công ích"), default=True, db_default=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -43,6 +43,13 @@ def _port(name: str, default: int) -> str:
     return str(urllib.parse.urlsplit(value).port or default) if value else str(default)
 
 
+def _vnpost(o: LaunchOptions) -> list[str]:
+    """The carrier sandbox, posting its status changes to this site."""
+    callback = f"http://{o.host}:{o.port}/buu-chinh/thong-bao/"
+    port = str(o.port + 25)  # 8025 beside 8000: VNPOST_BASE_URL's default
+    return motcua("vnpost_sandbox", "--host", o.host, "--port", port, "--callback", callback)
+
+
 PROCESSES: tuple[Process, ...] = (
     Process("web", _web),
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
@@ -71,4 +78,5 @@ PROCESSES: tuple[Process, ...] = (
             "payment_sandbox", "vnpay", "--port", "8092", "--site", f"http://{o.host}:{o.port}"
         ),
     ),
+    Process("vnpost", _vnpost),
 )

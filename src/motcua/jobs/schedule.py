@@ -40,4 +40,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.payments.tasks.reconcile_payments_task",
         every=datetime.timedelta(minutes=5),
     ),
+    PeriodicJob(
+        name="poll_delivery_orders",
+        task="motcua.delivery.tasks.poll_delivery_orders",
+        every=datetime.timedelta(minutes=30),
+    ),
 )

@@ -34,6 +34,7 @@ from motcua.dossiers import services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.tests.factories import add_components, advance, local, make_procedure
+from motcua.feedback.services import feedback_submit
 from motcua.testing import Personas, make_citizen, make_personas, make_staff
 
 #: The columns of the table, in order.
@@ -279,6 +280,43 @@ def _revoke_token(w: World, case: str) -> Call:
     return Call("POST", f"/can-bo/tai-khoan/ma-truy-cap/{token_id}/thu-hoi/", form={})
 
 
+def _postal_request(w: World, case: str) -> Call:
+    body = {
+        "send_dossier": True,
+        "receive_result": False,
+        "receiver_name": "Nguyễn Văn An",
+        "receiver_phone": "0912345678",
+        "receiver_address": "Số 1, xã A",
+    }
+    return Call("PUT", f"/api/v1/delivery/dossiers/{w.code(case)}/request", json=body)
+
+
+def _rating(method: str) -> Builder:
+    return lambda w, case: Call(
+        method, f"/api/v1/feedback/ratings/{w.code(case)}", json={"level": "satisfied"}
+    )
+
+
+def _feedback_answer(w: World, case: str) -> Call:
+    """An open feedback item routed to commune A, or one that does not exist."""
+    item_id = _MISSING_UUID
+    if case == "agency_a":
+        item_id = feedback_submit(
+            actor=w.personas.citizen,
+            kind="feedback",
+            subject="agency",
+            agency_id=w.personas.place.agency_a.public_id,
+            title="Phản ánh",
+            content="Nội dung",
+        ).public_id
+    return _post_json(f"/api/v1/feedback/items/{item_id}/answer", {"answer": "Đã xử lý."})
+
+
+def _feedback_page(w: World, case: str) -> Call:
+    item = _feedback_answer(w, case).path.split("/")[-2]
+    return Call("GET", f"/can-bo/phan-anh-kien-nghi/{item}/")
+
+
 def _procedure_uuid(w: World, case: str) -> uuid.UUID:
     return w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
 
@@ -341,6 +379,27 @@ BUILDERS: dict[str, Builder] = {
         "GET", f"/api/v1/dossiers/{w.code(c)}/request"
     ),
     "POST /api/v1/files": _upload,
+    "GET /api/v1/delivery/dossiers/{code}": lambda w, c: Call(
+        "GET", f"/api/v1/delivery/dossiers/{w.code(c)}"
+    ),
+    "PUT /api/v1/delivery/dossiers/{code}/request": _postal_request,
+    "POST /api/v1/delivery/dossiers/{code}/orders": lambda w, c: _post_json(
+        f"/api/v1/delivery/dossiers/{w.code(c)}/orders", {}
+    ),
+    "POST /api/v1/feedback/ratings/{code}": _rating("POST"),
+    "PUT /api/v1/feedback/ratings/{code}": _rating("PUT"),
+    "POST /api/v1/feedback/items": lambda w, c: _post_json(
+        "/api/v1/feedback/items",
+        {
+            "kind": "proposal",
+            "subject": "agency",
+            "agency": w.personas.place.agency_a.public_id,
+            "title": "Kiến nghị",
+            "content": "Nội dung",
+        },
+    ),
+    "GET /api/v1/feedback/public": _get("/api/v1/feedback/public"),
+    "POST /api/v1/feedback/items/{item_id}/answer": _feedback_answer,
     "GET /api/v1/files/{file_id}/thumbnail": lambda w, c: Call(
         "GET", f"/api/v1/files/{_MISSING_UUID if c == 'missing' else w.image.public_id}/thumbnail"
     ),
@@ -353,6 +412,20 @@ BUILDERS: dict[str, Builder] = {
     ),
     # ------------------------------------------------------------ pages
     "GET admin:index": _get("/admin/"),
+    "GET delivery:postal_request": lambda w, c: Call(
+        "GET", f"/ho-so-cua-toi/{w.code(c)}/buu-chinh/"
+    ),
+    "POST delivery:carrier_webhook": lambda w, c: _post_json(
+        "/buu-chinh/thong-bao/", {"order_code": "EV000000001VN", "status": "delivered"}
+    ),
+    "POST delivery:order_create": lambda w, c: Call(
+        "POST", f"/can-bo/ho-so/{w.code(c)}/van-don/", form={"weight_grams": "500"}
+    ),
+    "GET feedback:rate": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/danh-gia/"),
+    "GET feedback:public_list": _get("/phan-anh-kien-nghi/"),
+    "GET feedback:submit": _get("/phan-anh-kien-nghi/gui/"),
+    "GET feedback:queue": _get("/can-bo/phan-anh-kien-nghi/"),
+    "GET feedback:answer": _feedback_page,
     "GET backoffice:api_tokens": _get("/can-bo/tai-khoan/ma-truy-cap/"),
     "POST backoffice:api_token_revoke": _revoke_token,
     "GET login": _get("/dang-nhap/"),
@@ -489,7 +562,8 @@ def _request(client: Client, call: Call, headers: dict[str, str]) -> HttpRespons
     if call.method == "GET":
         return client.get(call.path, data=call.query, headers=headers)  # type: ignore[return-value]
     if call.json is not None:
-        return client.post(  # type: ignore[return-value]
+        send_json = client.put if call.method == "PUT" else client.post
+        return send_json(  # type: ignore[return-value]
             call.path,
             data=json.dumps(call.json),
             content_type="application/json",

@@ -75,7 +75,33 @@ POST /api/v1/payments/obligations/{obligation}/payments   result_ready          
 POST /api/v1/payments/obligations/{obligation}/payments   missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET /api/v1/payments/{reference}                          submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
 GET /api/v1/payments/{reference}                          missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET /api/v1/delivery/dossiers/{code}                       submitted                 401  200  404  200  200  200  200  404  404  404  404  200  200  404
+GET /api/v1/delivery/dossiers/{code}                       missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+PUT /api/v1/delivery/dossiers/{code}/request               submitted                 401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only
+PUT /api/v1/delivery/dossiers/{code}/request               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/delivery/dossiers/{code}/orders               result_ready              401  403  404  400  403  403  403  404  404  404  404  403  403  404  # 400 postal_not_requested: this dossier's result is not by post
+POST /api/v1/delivery/dossiers/{code}/orders               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST /api/v1/feedback/ratings/{code}                       result_ready              401  201  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only; someone else's dossier is not found
+POST /api/v1/feedback/ratings/{code}                       submitted                 401  400  404  404  404  404  404  404  404  404  404  404  404  404  # 400 rating_not_open before the result
+POST /api/v1/feedback/ratings/{code}                       missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
+PUT /api/v1/feedback/ratings/{code}                        result_ready              401  404  404  404  404  404  404  404  404  404  404  404  404  404  # 404 rating_not_found: not rated yet
+POST /api/v1/feedback/items                                -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
+GET /api/v1/feedback/public                                -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+POST /api/v1/feedback/items/{item_id}/answer               agency_a                  401  404  404  200  200  200  200  404  404  404  404  200  200  404  # the responsible unit's staff
+POST /api/v1/feedback/items/{item_id}/answer               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
+GET delivery:postal_request                                submitted                 302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET delivery:postal_request                                missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST delivery:carrier_webhook                              -                         403  403  403  403  403  403  403  403  403  403  403  403  403  403  # unsigned: 403 invalid_signature for everyone
+POST delivery:order_create                                 result_ready              302  302  404  302  302  302  302  404  404  404  404  302  302  404  # back to the dossier page (a refusal is a message there)
+POST delivery:order_create                                 missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET feedback:rate                                          result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
+GET feedback:rate                                          missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET feedback:public_list                                   -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET feedback:submit                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET feedback:queue                                         -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # any unit's staff: their own units' items only
+GET feedback:answer                                        agency_a                  302  404  404  200  200  200  200  404  404  404  404  200  200  404
+GET feedback:answer                                        missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET login                                                  -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST logout                                                -                         302  302  302  302  302  302  302  302  302  302  302  302  302  302
 GET backoffice:home                                        -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404

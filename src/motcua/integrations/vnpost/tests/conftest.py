@@ -1,0 +1,3 @@
+from motcua.integrations.vnpost.testing import vnpost_sandbox
+
+__all__ = ["vnpost_sandbox"]
