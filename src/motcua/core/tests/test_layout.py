@@ -70,3 +70,25 @@ def test_the_dossiers_domain_knows_no_http() -> None:
         if name.split(".")[:2] == ["django", "http"] or name.split(".")[0] == "ninja"
     ]
     assert offending == []
+
+
+def test_every_data_file_of_the_package_is_installed() -> None:
+    """A file the code reads at run time must be in the wheel: non-Python
+    files outside templates/, static/, fixtures/ and locale/ must be named in
+    pyproject's package-data (the installation guide installs the package,
+    not an editable checkout)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    pyproject = tomllib.loads((root.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["motcua"]
+    folders = {"templates", "static", "fixtures", "locale", "__pycache__"}
+    missing = [
+        relative
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.suffix not in {".py", ".pyc"}
+        and not folders & set(path.relative_to(root).parts)
+        and (relative := path.relative_to(root).as_posix()) not in patterns
+    ]
+    assert missing == []
