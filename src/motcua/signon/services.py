@@ -50,7 +50,7 @@ def identity_sign_in(*, claims: VerifiedClaims) -> User:
     now = timezone.now()
     with transaction.atomic():
         linked = (
-            SignOnIdentity.objects.select_for_update()
+            SignOnIdentity.objects.select_for_update(of=("self",))
             .filter(issuer=claims.issuer, subject=claims.subject)
             .select_related("user")
             .first()
@@ -60,7 +60,7 @@ def identity_sign_in(*, claims: VerifiedClaims) -> User:
             linked.save(update_fields=["last_sign_in_at"])
             return linked.user
         applicant = (
-            Applicant.objects.select_for_update()
+            Applicant.objects.select_for_update(of=("self",))
             .filter(personal_id=claims.personal_id)
             .select_related("user")
             .first()

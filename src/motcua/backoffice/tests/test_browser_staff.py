@@ -2,6 +2,7 @@
 and its staff, and gets "not found" for another unit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from motcua.testing import PASSWORD, make_personas
 
@@ -20,8 +21,9 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
     page.wait_for_url("**/can-bo/")
     assert page.get_by_role("heading", name="Một cửa điện tử").is_visible()
     page.get_by_role("link", name="UBND Xã Đông Hòa").click()
-    rows = page.locator("tbody tr")
-    assert rows.count() == 4
+    page.wait_for_url("**/can-bo/don-vi/*/")
+    # expect(): waits for the page the click opened (count() alone raced it)
+    expect(page.locator("tbody tr")).to_have_count(4)
     assert axe(page) == []
 
     # The unit admin grants a role through the form.
@@ -29,7 +31,7 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
     page.get_by_label("Vai trò").select_option("specialist")
     page.get_by_role("button", name="Cấp vai trò").click()
     assert page.get_by_role("status").inner_text().strip() == "Đã cấp vai trò."
-    assert page.locator("tbody tr").count() == 5
+    expect(page.locator("tbody tr")).to_have_count(5)
     # Province-wide roles are not offered to a unit administrator.
     offered = page.get_by_label("Vai trò").locator("option").all_inner_texts()
     assert "Quản trị tỉnh" not in offered and "Thanh tra, giám sát" not in offered
@@ -37,7 +39,7 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
     who = personas.citizen.display_name
     page.get_by_role("button", name=f"Thu hồi vai trò Chuyên viên của {who}").click()
     assert "Đã thu hồi vai trò Chuyên viên" in page.get_by_role("status").inner_text()
-    assert page.locator("tbody tr").count() == 4
+    expect(page.locator("tbody tr")).to_have_count(4)
     assert axe(page) == []
 
     response = page.goto(f"/can-bo/don-vi/{personas.place.agency_b.public_id}/")

@@ -5,6 +5,7 @@ site's ``MOTCUA_OIDC_*`` settings pointed at it, and a person's browser
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,8 +23,14 @@ CLIENT_ID, CLIENT_SECRET = "motcua-test", "bi-mat-thu-nghiem"
 
 
 def _free_port() -> int:
-    for port in PORTS:
+    # In random order (two xdist workers rarely probe the same port at once)
+    # and with SO_REUSEADDR like the server itself: a port a finished test
+    # left in TIME_WAIT is free for a new server.
+    ports = list(PORTS)
+    random.shuffle(ports)
+    for port in ports:
         probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

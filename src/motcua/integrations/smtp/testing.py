@@ -37,6 +37,8 @@ def free_ports(count: int, ports: range = PORTS) -> list[int]:
     try:
         for port in _this_workers_share(ports):
             probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            # Like the servers: a port left in TIME_WAIT by a finished test is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
