@@ -5,8 +5,6 @@ site's ``MOTCUA_OIDC_*`` settings pointed at it, and a person's browser
 from __future__ import annotations
 
 import contextlib
-import random
-import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -23,22 +21,11 @@ CLIENT_ID, CLIENT_SECRET = "motcua-test", "bi-mat-thu-nghiem"
 
 
 def _free_port() -> int:
-    # In random order (two xdist workers rarely probe the same port at once)
-    # and with SO_REUSEADDR like the server itself: a port a finished test
-    # left in TIME_WAIT is free for a new server.
-    ports = list(PORTS)
-    random.shuffle(ports)
-    for port in ports:
-        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        finally:
-            probe.close()
-        return port
-    raise RuntimeError("no free port in 19400–19429")
+    # The shared probe: this xdist worker's slice of the range, random order,
+    # SO_REUSEADDR like the servers.
+    from motcua.integrations.smtp.testing import free_ports
+
+    return free_ports(1, PORTS)[0]
 
 
 def _started(site: str = SITE, identities: Iterable[Identity] = DEMO_IDENTITIES) -> OidcProvider:
