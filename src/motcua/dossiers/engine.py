@@ -27,6 +27,7 @@ from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.caches import dossier_graph, graph_step
 from motcua.dossiers.clock import add_working_hours, province_of, working_seconds_between
 from motcua.dossiers.hashing import event_hash
+from motcua.dossiers.hooks import run_event_hooks
 from motcua.dossiers.models import (
     AppointmentChange,
     DocumentKind,
@@ -354,11 +355,24 @@ def apply_change(
         if pending_log is not None:
             # The read that led to this action, logged in its transaction.
             write_access_log(dossier.pk, pending_log[0], pending_log[1], at=now)
+        _run_hooks(dossier, fields, event)
     if pending_log is not None:  # committed with the action
         delattr(dossier, PENDING_LOG_ATTR)
+    return dossier
+
+
+def _run_hooks(dossier: Dossier, fields: dict[str, Any], event: DossierEvent) -> None:
+    """The dossier as the event left it, then the other domains' hooks; if
+    one of them fails, the in-memory dossier is put back as it was."""
+    before = {name: getattr(dossier, name) for name in fields}
     for name, value in fields.items():
         setattr(dossier, name, value)
-    return dossier
+    try:
+        run_event_hooks(event)
+    except BaseException:
+        for name, value in before.items():
+            setattr(dossier, name, value)
+        raise
 
 
 def first_step(dossier: Dossier, now: datetime.datetime) -> StepStart:

@@ -40,6 +40,7 @@ from motcua.dossiers.clock import (
 )
 from motcua.dossiers.codes import next_code
 from motcua.dossiers.engine import Change, build_event, first_step, prepare_change
+from motcua.dossiers.hooks import run_event_hooks
 from motcua.dossiers.models import Channel, Delivery, DocumentKind, Dossier, FormSet, StepRun
 from motcua.dossiers.prepared import INT_MARKER, TEXT_MARKER, PreparedRead
 from motcua.dossiers.states import State, national_status
@@ -261,6 +262,7 @@ def dossier_submit(
                     started_at=now,
                     due_at=change.start.due_at,
                 )
+            run_event_hooks(event)
     except IntegrityError:
         if idempotency_key:
             existing = _by_key(actor, idempotency_key, idempotency_fingerprint)

@@ -1,15 +1,15 @@
-"""The one hook into the dossiers domain: every :class:`DossierEvent` is
-written once (append-only ``save``), and after its transaction commits the
-notify task is enqueued for it. Never inside the transaction: a rolled-back
-action tells no one."""
+"""The notifications' hook into the dossiers domain (``dossiers.hooks``):
+after the transaction of a dossier event commits, the notify task is enqueued
+for it. Never inside the transaction: a rolled-back action tells no one."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
+
+from motcua.dossiers.hooks import register_event_hook
+from motcua.dossiers.models import DossierEvent
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +23,10 @@ def _enqueue(event_id: int) -> None:
         logger.exception("could not enqueue the notification of event %s", event_id)
 
 
-def _event_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
-    if created and not raw:
-        event_id = int(instance.pk)
-        transaction.on_commit(lambda: _enqueue(event_id))
+def on_event(event: DossierEvent) -> None:
+    event_id = int(event.pk)
+    transaction.on_commit(lambda: _enqueue(event_id))
 
 
 def connect() -> None:
-    post_save.connect(
-        _event_saved, sender="dossiers.DossierEvent", dispatch_uid="notifications_event"
-    )
+    register_event_hook("notifications.notify", on_event)

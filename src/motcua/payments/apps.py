@@ -6,4 +6,6 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Phí, lệ phí và thanh toán"
 
     def ready(self) -> None:
-        from motcua.payments import hooks  # noqa: F401  (connects the dossier hooks)
+        from motcua.payments import hooks
+
+        hooks.connect()

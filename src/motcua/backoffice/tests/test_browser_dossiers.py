@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from motcua.accounts.models import Applicant
 from motcua.core.text import fold
@@ -124,7 +125,7 @@ def test_online_dossier_accept_forward_decide_hand_over(page: Any, axe: Any) -> 
     assert "Đã thực hiện: Chuyển bước tiếp theo." in status_text(page)
 
     login(page, "chuyenvien_a", "/can-bo/ho-so/")
-    assert page.get_by_role("link", name=d.code).is_visible()
+    expect(page.get_by_role("link", name=d.code)).to_be_visible()
     page.get_by_role("link", name=d.code).click()
     form = act(page, "Chuyển bước tiếp theo")
     form.get_by_label("Ghi chú").fill("Hồ sơ đủ điều kiện")
@@ -151,7 +152,7 @@ def test_online_dossier_accept_forward_decide_hand_over(page: Any, axe: Any) -> 
     assert "Đã thực hiện: Trả kết quả." in status_text(page)
     assert axe(page) == []
     assert Dossier.objects.get(pk=d.pk).state == State.RETURNED
-    assert page.get_by_role("link", name="Bản sao trích lục").is_visible()
+    expect(page.get_by_role("link", name="Bản sao trích lục")).to_be_visible()
 
 
 def test_supplementation_pauses_the_clock(page: Any, axe: Any) -> None:

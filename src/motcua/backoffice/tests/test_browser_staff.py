@@ -19,7 +19,7 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/can-bo/")
-    assert page.get_by_role("heading", name="Một cửa điện tử").is_visible()
+    expect(page.get_by_role("heading", name="Một cửa điện tử")).to_be_visible()
     page.get_by_role("link", name="UBND Xã Đông Hòa").click()
     page.wait_for_url("**/can-bo/don-vi/*/")
     # expect(): waits for the page the click opened (count() alone raced it)
@@ -44,7 +44,7 @@ def test_officer_signs_in_and_sees_only_own_unit(page, axe):
 
     response = page.goto(f"/can-bo/don-vi/{personas.place.agency_b.public_id}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Không tìm thấy").is_visible()
+    expect(page.get_by_role("heading", name="Không tìm thấy")).to_be_visible()
 
 
 def test_wrong_password_message_in_vietnamese(page):

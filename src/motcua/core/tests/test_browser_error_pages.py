@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_error_pages_are_accessible(
 ) -> None:
     response = page.goto(path)
     assert response.status == status
-    assert page.get_by_role("heading", name=heading).is_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert axe(page) == []
 
 
@@ -33,6 +34,6 @@ def test_the_standalone_500_page_is_accessible(page: Any, axe: Any) -> None:
     html = page_response(RequestFactory().get("/"), status=500, correlation_id="abc123").content
     page.goto("/")  # the live server's origin, for the stylesheet
     page.set_content(html.decode())
-    assert page.get_by_role("heading", name="Lỗi hệ thống").is_visible()
+    expect(page.get_by_role("heading", name="Lỗi hệ thống")).to_be_visible()
     assert "abc123" in page.content()
     assert axe(page) == []

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
@@ -145,4 +146,4 @@ def test_a_lost_callback_is_settled_by_the_sweep(
     assert payment.state == "paid"
     assert payment.transitions.get(to_state="paid").source == "sweep"
     page.goto(f"/thanh-toan/ho-so/{d.code}/")
-    assert page.get_by_role("link", name="Tải biên lai điện tử").is_visible()
+    expect(page.get_by_role("link", name="Tải biên lai điện tử")).to_be_visible()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from motcua.documents.tests.factories import png_bytes
 from motcua.dossiers import services
@@ -71,7 +72,7 @@ def test_citizen_files_a_dossier_on_a_phone(
     page.wait_for_url("**/dang-nhap/**")
     _login(page)
     page.wait_for_url(f"**/nop-ho-so/{portal_procedure.public_id}/")
-    assert page.get_by_role("heading", name="Bước 1/4: Tờ khai").is_visible()
+    expect(page.get_by_role("heading", name="Bước 1/4: Tờ khai")).to_be_visible()
     # The e-form step, htmx included, is light too (a fresh load of it).
     form_weight = _weight(page, f"/nop-ho-so/{portal_procedure.public_id}/")
     record_property("form_step_bytes", form_weight)
@@ -134,7 +135,7 @@ def test_citizen_files_a_dossier_on_a_phone(
 
     # The tracking link of the confirmation works without logging in.
     page.get_by_role("link", name="Liên kết tra cứu tiến độ").click()
-    assert page.get_by_role("heading", name=f"Hồ sơ {dossier.code}").is_visible()
+    expect(page.get_by_role("heading", name=f"Hồ sơ {dossier.code}")).to_be_visible()
     assert axe(page) == []
     # Every page of the journey ran under the CSP (no 'unsafe-inline') without a violation.
     assert "unsafe-inline" not in page.evaluate(
@@ -227,7 +228,7 @@ def test_tracking_by_code_and_last_digits(page, axe, personas, portal_procedure)
     page.get_by_label("Mã hồ sơ").fill(d.code)
     page.get_by_label("4 số cuối của số định danh cá nhân (hoặc mã số thuế)").fill("0123")
     page.get_by_role("button", name="Tra cứu").click()
-    assert page.get_by_role("heading", name=f"Hồ sơ {d.code}").is_visible()
+    expect(page.get_by_role("heading", name=f"Hồ sơ {d.code}")).to_be_visible()
     body = page.content()
     assert "Đã có kết quả" in body and "Chuyên viên thẩm định" in body
     assert "Nguyễn Văn An" not in body and "086190000123" not in body

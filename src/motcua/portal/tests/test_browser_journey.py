@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from motcua.accounts.models import User
 from motcua.dossiers.models import DossierDraft
@@ -62,7 +63,7 @@ def test_registration_mid_filing_returns_to_the_draft(page, axe, personas, porta
     page.locator("#id_password2").fill("Song-Tien-2026")
     page.get_by_role("button", name="Đăng ký").click()
     page.wait_for_url(f"**{draft}")
-    assert page.get_by_role("heading", name="Bước 1/4: Tờ khai").is_visible()
+    expect(page.get_by_role("heading", name="Bước 1/4: Tờ khai")).to_be_visible()
     # The new account's name is already in the form, and the page says where from.
     assert page.locator("#f-ho_ten").input_value() == "Nguyễn Thị Hoa"
     assert page.locator("#f-ho_ten-prefill").inner_text().startswith("Lấy từ tài khoản của bạn")
@@ -72,7 +73,7 @@ def test_registration_mid_filing_returns_to_the_draft(page, axe, personas, porta
 
 def test_error_summary_links_focus_the_field(page, axe, csp_errors, personas, portal_procedure):
     _open_draft(page, portal_procedure)
-    assert page.locator("#f-ho_ten-prefill").is_visible()
+    expect(page.locator("#f-ho_ten-prefill")).to_be_visible()
     page.get_by_role("button", name="Tiếp tục").click()
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
@@ -152,5 +153,5 @@ def test_password_recovery_by_email(page, axe, personas, smtp_sandbox):
     page.get_by_role("link", name="Đăng nhập").last.click()
     _login(page, password="Cau-Rach-Mieu-2026")
     page.wait_for_url("**/tai-khoan/")
-    assert page.get_by_role("heading", name="Thông tin liên hệ").is_visible()
+    expect(page.get_by_role("heading", name="Thông tin liên hệ")).to_be_visible()
     assert axe(page) == []

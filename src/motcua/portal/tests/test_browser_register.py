@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from motcua.accounts.models import User
 
@@ -25,5 +26,5 @@ def test_citizen_registers_on_a_phone(page, axe):
     page.locator("#id_password2").fill("Song-Tien-2026")
     page.get_by_role("button", name="Đăng ký").click()
     page.wait_for_url("**/tai-khoan/")
-    assert page.get_by_role("heading", name="Tài khoản của tôi").is_visible()
+    expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
     assert "086195001122" in page.content()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from motcua.dossiers import services
 from motcua.portal.tests.helpers import filed
@@ -34,7 +35,7 @@ def test_a_citizen_searches_as_they_speak_and_prints_the_receipt(
     assert axe(page) == []
 
     page.goto("/thu-tuc/?q=qwzx")
-    assert page.get_by_role("heading", name="Không tìm thấy thủ tục phù hợp").is_visible()
+    expect(page.get_by_role("heading", name="Không tìm thấy thủ tục phù hợp")).to_be_visible()
     page.get_by_role("link", name="khai sinh").click()
     assert page.locator(".procedure-list li").count() >= 1
     assert axe(page) == []
@@ -42,7 +43,7 @@ def test_a_citizen_searches_as_they_speak_and_prints_the_receipt(
     page.goto("/nop-ho-so/")
     page.get_by_label("Tìm cơ quan (gõ có dấu hoặc không dấu)").fill("UBND xã Đông Hòa")
     page.get_by_role("button", name="Tìm").click()
-    assert page.get_by_role("link", name="UBND Xã Đông Hòa").is_visible()
+    expect(page.get_by_role("link", name="UBND Xã Đông Hòa")).to_be_visible()
     assert axe(page) == []
 
     d = filed(personas.citizen, portal_procedure)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from motcua.documents.tests.factories import png_bytes
 from motcua.dossiers.models import Dossier
@@ -48,7 +49,7 @@ def test_citizen_signs_in_with_vneid_and_files_a_verified_dossier(
     page.wait_for_url(f"{provider.issuer}/authorize?**")
     page.get_by_role("button", name="Nguyễn Văn An — 086190000123").click()
     page.wait_for_url(f"**{draft}")
-    assert page.get_by_role("heading", name="Bước 1/4: Tờ khai").is_visible()
+    expect(page.get_by_role("heading", name="Bước 1/4: Tờ khai")).to_be_visible()
 
     page.get_by_label("Họ và tên người yêu cầu").fill("Nguyễn Văn An")
     page.get_by_label("Ngày sinh").fill("1990-01-15")
@@ -80,5 +81,5 @@ def test_citizen_signs_in_with_vneid_and_files_a_verified_dossier(
     page.wait_for_url(re.compile("^" + re.escape(home) + r"(\?state=[^&]+)?$"))
     page.goto("/dang-nhap/vneid/")
     page.wait_for_url(f"{provider.issuer}/authorize?**")
-    assert page.get_by_role("button", name="Nguyễn Văn An — 086190000123").is_visible()
+    expect(page.get_by_role("button", name="Nguyễn Văn An — 086190000123")).to_be_visible()
     assert csp_errors == []

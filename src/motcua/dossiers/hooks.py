@@ -1,0 +1,51 @@
+"""The one place where other domains learn that a dossier event was written.
+
+Every :class:`~motcua.dossiers.models.DossierEvent` is written by
+:func:`motcua.dossiers.engine.apply_change` or by
+:func:`motcua.dossiers.submission.dossier_submit`; both call
+:func:`run_event_hooks` at the end of the dossier's own transaction, after the
+dossier row, the event, its step runs, pauses and appointments are written.
+A hook therefore writes its own rows (a payment obligation, an outbox row, a
+summary count) atomically with the event: if the hook raises, the whole action
+rolls back and nothing of it is kept. A hook that talks to the outside world
+must not do so here: it registers ``transaction.on_commit`` instead (see
+``notifications``), so that a rolled-back action tells no one.
+
+Hooks are registered from the owning app's ``AppConfig.ready`` and run in
+registration order (the order of ``INSTALLED_APPS``). The domain stays free of
+its consumers: it knows only this list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import DossierEvent
+
+EventHook = Callable[["DossierEvent"], None]
+
+_hooks: dict[str, EventHook] = {}
+
+
+def register_event_hook(name: str, hook: EventHook) -> None:
+    """Run ``hook(event)`` inside the transaction of every dossier event.
+
+    ``event.dossier`` carries the dossier as the event left it (state, step,
+    version, holder). Registering the same ``name`` again replaces the hook
+    (``ready`` may run more than once in tests)."""
+    _hooks[name] = hook
+
+
+def unregister_event_hook(name: str) -> None:
+    _hooks.pop(name, None)
+
+
+def registered_hooks() -> list[str]:
+    return list(_hooks)
+
+
+def run_event_hooks(event: DossierEvent) -> None:
+    for hook in list(_hooks.values()):
+        hook(event)
