@@ -71,6 +71,38 @@ def check_secret_key(app_configs: Sequence[Any] | None, **kwargs: Any) -> list[C
     return []
 
 
+_SECRET_SUFFIXES = ("_SECRET", "_TOKEN", "_PASSWORD", "_KEY")
+
+
+def secrets_at_their_default() -> list[str]:
+    """The secret settings (names ending in _SECRET, _TOKEN, _PASSWORD, _KEY)
+    whose value is still the non-empty default committed in the repository:
+    the sandboxes' values, which anyone can read."""
+    from motcua.env import REGISTRY
+
+    found = []
+    for name, doc in REGISTRY.items():
+        if name == "SECRET_KEY" or not name.endswith(_SECRET_SUFFIXES) or doc.kind != "str":
+            continue
+        value = getattr(settings, name, None)
+        if isinstance(value, str) and value and repr(value) == doc.default:
+            found.append(name)
+    return sorted(found)
+
+
+@register(Tags.security, deploy=True)
+def check_sandbox_secrets(app_configs: Sequence[Any] | None, **kwargs: Any) -> list[CheckMessage]:
+    """Outside systems' secrets left at the sandboxes' committed values."""
+    return [
+        Error(
+            f"{name} is the sandbox's value committed in the repository.",
+            hint=f"Set {name} (or {name}_FILE) to the secret the provider issued.",
+            id="motcua.E002",
+        )
+        for name in secrets_at_their_default()
+    ]
+
+
 RATE_SETTINGS = (
     "MOTCUA_THROTTLE_TRACK_CODE",
     "MOTCUA_THROTTLE_TRACK_ADDRESS",

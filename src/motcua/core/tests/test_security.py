@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from motcua.core.security import secrets_at_their_default
 from motcua.testing import Personas
 
 REPO = Path(__file__).resolve().parents[4]
@@ -66,8 +67,15 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+def _provider_secrets() -> dict[str, str]:
+    """A value of its own for every outside system's secret."""
+    return {name: secrets.token_urlsafe(20) for name in secrets_at_their_default()}
+
+
 def test_check_deploy_is_clean_with_the_production_settings(tmp_path: Path) -> None:
-    env = _env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION_ENV)
+    env = _env(
+        tmp_path, SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION_ENV, **_provider_secrets()
+    )
     done = _run(["-m", "motcua", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
@@ -77,6 +85,39 @@ def test_check_deploy_fails_on_the_built_in_key(tmp_path: Path) -> None:
     done = _run(["-m", "motcua", "check", "--deploy"], _env(tmp_path, **PRODUCTION_ENV))
     assert done.returncode != 0
     assert "motcua.E001" in done.stderr + done.stdout
+
+
+def test_check_deploy_refuses_a_secret_left_at_the_sandbox_value(tmp_path: Path) -> None:
+    provider = _provider_secrets()
+    assert "MOTCUA_PAY_VNPAY_SECRET" in provider and "VNPOST_WEBHOOK_SECRET" in provider
+    del provider["MOTCUA_PAY_VNPAY_SECRET"]
+    env = _env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION_ENV, **provider)
+    done = _run(["-m", "motcua", "check", "--deploy"], env)
+    assert done.returncode != 0
+    out = done.stderr + done.stdout
+    assert "motcua.E002" in out and "MOTCUA_PAY_VNPAY_SECRET" in out
+    assert "VNPOST_WEBHOOK_SECRET" not in out
+
+
+def test_secret_files_writes_a_random_file_per_sandbox_secret(tmp_path: Path) -> None:
+    folder = tmp_path / "secrets"
+    env = _env(tmp_path)
+    first = _run(["-m", "motcua", "secret_files", "--dir", str(folder)], env)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.split()
+    assert f"MOTCUA_PAY_VNPAY_SECRET_FILE={folder / 'motcua_pay_vnpay_secret'}" in lines
+    value = (folder / "motcua_pay_vnpay_secret").read_text().strip()
+    assert len(value) >= 32 and "sandbox" not in value
+    assert (folder / "motcua_pay_vnpay_secret").stat().st_mode & 0o077 == 0
+    # Run again: the files are kept, the same lines printed.
+    again = _run(["-m", "motcua", "secret_files", "--dir", str(folder)], env)
+    assert again.stdout.split() == lines
+    assert (folder / "motcua_pay_vnpay_secret").read_text().strip() == value
+    # With the files configured, the deploy check no longer names them.
+    configured = dict(line.split("=", 1) for line in lines)
+    env = _env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION_ENV, **configured)
+    done = _run(["-m", "motcua", "check", "--deploy"], env)
+    assert "motcua.E002" not in done.stderr + done.stdout, done.stderr
 
 
 @pytest.mark.parametrize(
