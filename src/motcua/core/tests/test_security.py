@@ -63,7 +63,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own interpreter and command
-        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=1200, check=False
     )
 
 
