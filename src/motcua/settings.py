@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "motcua.integrations.vnpost",
     "motcua.delivery",
     "motcua.feedback",
+    "motcua.integrations.national_portal",
+    "motcua.national",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -514,6 +516,72 @@ FEEDBACK_ANSWER_DAYS = env_int(
     "FEEDBACK_ANSWER_DAYS", 10, "Working days a unit has to answer a feedback or complaint."
 )
 
+# ---------------------------------------------------------------- national platforms
+# The National Public Service Portal (DVCQG) through the provincial integration
+# gateway, and the measurement system (EMC). For the demo and the tests, run the
+# simulator: `motcua national_portal_sandbox --port 8093` (make run starts it).
+MOTCUA_NATIONAL_PORTAL_URL = env_str(
+    "MOTCUA_NATIONAL_PORTAL_URL",
+    "http://127.0.0.1:8093",
+    "Base URL of the provincial integration gateway to the national portal (DVCQG).",
+)
+MOTCUA_NATIONAL_PORTAL_USERNAME = env_str(
+    "MOTCUA_NATIONAL_PORTAL_USERNAME", "motcua", "User name at the integration gateway."
+)
+MOTCUA_NATIONAL_PORTAL_PASSWORD = env_str(
+    "MOTCUA_NATIONAL_PORTAL_PASSWORD",
+    "motcua",
+    "Password at the integration gateway (use MOTCUA_NATIONAL_PORTAL_PASSWORD_FILE).",
+)
+MOTCUA_NATIONAL_PORTAL_UNIT_CODE = env_str(
+    "MOTCUA_NATIONAL_PORTAL_UNIT_CODE",
+    "000.00.00.H62",
+    "The province's unit code at the gateway (madonvi).",
+)
+MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS = env_int(
+    "MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS", 10, "Seconds to wait for one gateway answer."
+)
+MOTCUA_NATIONAL_LINK_SECONDS = env_int(
+    "MOTCUA_NATIONAL_LINK_SECONDS",
+    7 * 86400,
+    "Seconds a signed document link sent to the national portal stays valid.",
+)
+MOTCUA_NATIONAL_SITE_URL = env_str(
+    "MOTCUA_NATIONAL_SITE_URL",
+    "http://127.0.0.1:8000",
+    "This site's public base URL, used in the document links sent to the national portal.",
+)
+MOTCUA_THROTTLE_NATIONAL_FILE = env_str(
+    "MOTCUA_THROTTLE_NATIONAL_FILE",
+    "600/h",
+    "Downloads of signed document links per client address.",
+)
+MOTCUA_NATIONAL_LATE_MINUTES = env_int(
+    "MOTCUA_NATIONAL_LATE_MINUTES",
+    60,
+    "Minutes after a dossier event by which the national portal must hold it (else late-synced).",
+)
+MOTCUA_NATIONAL_RECONCILE_DAYS = env_int(
+    "MOTCUA_NATIONAL_RECONCILE_DAYS",
+    30,
+    "The daily reconciliation looks up every dossier with an event in this many days.",
+)
+MOTCUA_EMC_SITE_ID = env_str(
+    "MOTCUA_EMC_SITE_ID",
+    "",
+    "Site id assigned by the measurement system (EMC); empty: no page-tracking snippet.",
+)
+MOTCUA_EMC_TRACKER_URL = env_str(
+    "MOTCUA_EMC_TRACKER_URL",
+    "https://f-emc.ngsp.gov.vn",
+    "Origin of EMC's page tracker (its script and tracking endpoint; allowed by the CSP when on).",
+)
+MOTCUA_EMC_EVENTS_URL = env_str(
+    "MOTCUA_EMC_EVENTS_URL",
+    "http://127.0.0.1:8093/TrackingMCDT",
+    "EMC's endpoint for server-side dossier events (the simulator's by default).",
+)
+
 # ---------------------------------------------------------------- transport and headers
 SESSION_COOKIE_SECURE = env_bool(
     "SESSION_COOKIE_SECURE", False, "Send the session and CSRF cookies over HTTPS only."
@@ -557,6 +625,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if MOTCUA_EMC_SITE_ID:
+    # The measurement system's page tracker (decision 0039): its script and
+    # its beacon, from its one origin; the snippet itself is a static file.
+    for _directive in ("script-src", "connect-src", "img-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(MOTCUA_EMC_TRACKER_URL)
 
 LOGGING = {
     "version": 1,
