@@ -16,6 +16,8 @@ urlpatterns = [
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
     path("", include("motcua.delivery.urls")),
     path("", include("motcua.feedback.urls")),
+    path("can-bo/gui-di/", include("motcua.outbox.urls")),
+    path("can-bo/webhook/", include("motcua.webhooks.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
