@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.integrations.national_portal",
     "motcua.national",
+    "motcua.outbox",
+    "motcua.webhooks",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -359,6 +361,51 @@ MOTCUA_PAY_SWEEP_AFTER_MINUTES = env_int(
 )
 MOTCUA_THROTTLE_PAY = env_str(
     "MOTCUA_THROTTLE_PAY", "30/h,100/d", "Payment attempts started per account (portal and API)."
+)
+
+# ---------------------------------------------------------------- outbox and webhooks
+# What leaves the system (docs/developers/outbox.md): `motcua outbox_worker`
+# delivers the rows the dossier events wrote.
+MOTCUA_OUTBOX_BATCH = env_int(
+    "MOTCUA_OUTBOX_BATCH", 20, "Outbox rows a worker claims at a time (at most one per dossier)."
+)
+MOTCUA_OUTBOX_LEASE_SECONDS = env_int(
+    "MOTCUA_OUTBOX_LEASE_SECONDS",
+    300,
+    "Seconds a worker holds the rows it claimed; after that, the rows of a killed worker are "
+    "claimed again. Keep it well above batch x the slowest destination's timeout.",
+)
+MOTCUA_OUTBOX_IDLE_SECONDS = env_int(
+    "MOTCUA_OUTBOX_IDLE_SECONDS", 1, "Seconds an outbox worker waits when nothing is due."
+)
+MOTCUA_OUTBOX_BACKOFF_BASE_SECONDS = env_int(
+    "MOTCUA_OUTBOX_BACKOFF_BASE_SECONDS",
+    5,
+    "Wait after the first failed delivery; doubled after each further failure (with jitter).",
+)
+MOTCUA_OUTBOX_BACKOFF_CAP_SECONDS = env_int(
+    "MOTCUA_OUTBOX_BACKOFF_CAP_SECONDS", 3600, "Longest wait between two delivery tries."
+)
+MOTCUA_OUTBOX_MAX_PERMANENT_FAILURES = env_int(
+    "MOTCUA_OUTBOX_MAX_PERMANENT_FAILURES",
+    3,
+    "Refusals by the other side after which an outbox row is dead (waits for an administrator "
+    "to resend or skip it). Temporary failures are retried without limit.",
+)
+MOTCUA_WEBHOOK_TIMEOUT = env_int(
+    "MOTCUA_WEBHOOK_TIMEOUT", 10, "Seconds to wait for a webhook receiver's answer."
+)
+MOTCUA_WEBHOOK_DISABLE_AFTER = env_int(
+    "MOTCUA_WEBHOOK_DISABLE_AFTER",
+    10,
+    "Failed deliveries in a row after which a webhook subscription is disabled and the unit's "
+    "administrators are told.",
+)
+MOTCUA_WEBHOOK_REPLAY_WINDOW_SECONDS = env_int(
+    "MOTCUA_WEBHOOK_REPLAY_WINDOW_SECONDS",
+    300,
+    "Seconds a signed webhook stays acceptable to a receiver (the sandbox's window; receivers "
+    "are told to use the same).",
 )
 
 # ---------------------------------------------------------------- abuse protection

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("motcua.delivery.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.national.urls")),
+    path("can-bo/gui-di/", include("motcua.outbox.urls")),
+    path("can-bo/webhook/", include("motcua.webhooks.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
