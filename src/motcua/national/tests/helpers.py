@@ -23,21 +23,21 @@ class Collected:
     """What the hook collected: (dossier id, key, payload) per destination."""
 
     def __init__(self) -> None:
-        self.portal: list[tuple[int, str, dict[str, Any]]] = []
-        self.measurement: list[tuple[int, str, dict[str, Any]]] = []
+        self.portal: list[tuple[int, int, str, dict[str, Any]]] = []
+        self.measurement: list[tuple[int, int, str, dict[str, Any]]] = []
 
     def hook(self, event: DossierEvent) -> None:
         for message in delivery.portal_messages(event):
-            self.portal.append((event.dossier_id, message.pop("_key"), message))
+            self.portal.append((event.dossier_id, event.pk, message.pop("_key"), message))
         for message in delivery.measurement_messages(event):
-            self.measurement.append((event.dossier_id, message.pop("_key"), message))
+            self.measurement.append((event.dossier_id, event.pk, message.pop("_key"), message))
 
     def deliver(self) -> list[delivery.Outcome]:
         """Deliver what is waiting, in order, and forget it."""
         waiting, self.portal = self.portal, []
         return [
-            delivery.deliver_portal(payload, key=key, dossier_id=dossier_id)
-            for dossier_id, key, payload in waiting
+            delivery.deliver_portal(payload, key=key, dossier_id=dossier_id, event_id=event_id)
+            for dossier_id, event_id, key, payload in waiting
         ]
 
 

@@ -32,9 +32,9 @@ def test_every_status_reaches_the_portal_in_order(
     collected: Collected,
 ) -> None:
     dossier = submit(personas, procedure, applicant)
-    services = [m[2]["service"] for m in collected.portal]
+    services = [m[3]["service"] for m in collected.portal]
     assert services == ["DongBoHoSoMC", "CapNhatTienDoHoSoMC"]
-    assert collected.portal[0][2]["updating"] is False
+    assert collected.portal[0][3]["updating"] is False
     assert all(o.ok for o in collected.deliver())
     dossier = advance(dossier, personas, 4)
     outcomes = collected.deliver()
@@ -48,7 +48,7 @@ def test_every_status_reaches_the_portal_in_order(
     assert results and results[0]["DuongDanTepTinKetQua"].startswith("http://")
     sync = NationalSync.objects.get(dossier=dossier)
     assert sync.sent_status == 9 and sync.state == "synced"
-    emc = [m[2]["event"]["Status"] for m in collected.measurement]
+    emc = [m[3]["status"] for m in collected.measurement]
     assert emc == [1, 2]
 
 
@@ -66,12 +66,11 @@ def test_a_refusal_is_permanent_with_the_reason_and_an_outage_temporary(
     national_portal.fail("ok")
     # Progress before the dossier record: the portal refuses, permanently.
     submit(personas, procedure, applicant)
-    progress_only = [m for m in collected.portal if m[2]["service"] == "CapNhatTienDoHoSoMC"]
+    progress_only = [m for m in collected.portal if m[3]["service"] == "CapNhatTienDoHoSoMC"]
     from motcua.national import delivery
 
-    outcome = delivery.deliver_portal(
-        progress_only[0][2], key=progress_only[0][1], dossier_id=progress_only[0][0]
-    )
+    dossier_id, event_id, key, payload = progress_only[0]
+    outcome = delivery.deliver_portal(payload, key=key, dossier_id=dossier_id, event_id=event_id)
     assert not outcome.ok and outcome.permanent and "chưa có" in outcome.reason
 
 
