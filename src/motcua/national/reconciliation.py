@@ -72,7 +72,7 @@ def _recent(since: datetime.datetime, chunk: int) -> Iterator[list[tuple[int, st
         )
         if not rows:
             return
-        yield [(int(pk), str(code), int(status)) for pk, code, status in rows]
+        yield [(int(pk), str(code), int(status or 0)) for pk, code, status in rows]
         last = rows[-1][0]
 
 

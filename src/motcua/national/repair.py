@@ -47,7 +47,7 @@ def repair(differences: Sequence[Difference]) -> int:
         if dossier is None or event_id is None or dossier.national_status is None:
             continue
         base = f"{dossier.code}.v{dossier.version}.repair"
-        common = {"stream": f"d{dossier.pk}", "dossier_id": dossier.pk, "event_id": event_id}
+        stream = f"d{dossier.pk}"
         with transaction.atomic():
             sync = outbox.message_enqueue(
                 destination=delivery.PORTAL,
@@ -57,13 +57,17 @@ def repair(differences: Sequence[Difference]) -> int:
                     "updating": difference.remote_status is not None,
                     "status": dossier.national_status,
                 },
-                **common,
+                stream=stream,
+                dossier_id=dossier.pk,
+                event_id=event_id,
             )
             outbox.message_enqueue(
                 destination=delivery.PORTAL,
                 key=f"{base}.progress",
                 payload={"service": delivery.PROGRESS, "status": dossier.national_status},
-                **common,
+                stream=stream,
+                dossier_id=dossier.pk,
+                event_id=event_id,
             )
         repaired += sync.state == RowState.PENDING
     return repaired

@@ -114,7 +114,12 @@ def test_lookup_differences_are_recorded_once(
     now = timezone.now()
     Dossier.objects.update(last_event_at=now)
     seen: list[Any] = []
-    report = reconcile(now=now, repair=lambda ds: seen.extend(ds) or 0)
+
+    def record(differences: Any) -> int:
+        seen.extend(differences)
+        return 0
+
+    report = reconcile(now=now, repair=record)
     assert report.checked == 2 and report.synced == 0
     states = {d.code: (d.state, d.remote_status) for d in report.differences}
     assert states == {first.code: ("behind", 1), second.code: ("missing", None)}
