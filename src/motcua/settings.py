@@ -98,6 +98,10 @@ INSTALLED_APPS = [
     "motcua.integrations.vnpost",
     "motcua.delivery",
     "motcua.feedback",
+    "motcua.integrations.national_portal",
+    "motcua.national",
+    "motcua.outbox",
+    "motcua.webhooks",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -359,6 +363,51 @@ MOTCUA_THROTTLE_PAY = env_str(
     "MOTCUA_THROTTLE_PAY", "30/h,100/d", "Payment attempts started per account (portal and API)."
 )
 
+# ---------------------------------------------------------------- outbox and webhooks
+# What leaves the system (docs/developers/outbox.md): `motcua outbox_worker`
+# delivers the rows the dossier events wrote.
+MOTCUA_OUTBOX_BATCH = env_int(
+    "MOTCUA_OUTBOX_BATCH", 20, "Outbox rows a worker claims at a time (at most one per dossier)."
+)
+MOTCUA_OUTBOX_LEASE_SECONDS = env_int(
+    "MOTCUA_OUTBOX_LEASE_SECONDS",
+    300,
+    "Seconds a worker holds the rows it claimed; after that, the rows of a killed worker are "
+    "claimed again. Keep it well above batch x the slowest destination's timeout.",
+)
+MOTCUA_OUTBOX_IDLE_SECONDS = env_int(
+    "MOTCUA_OUTBOX_IDLE_SECONDS", 1, "Seconds an outbox worker waits when nothing is due."
+)
+MOTCUA_OUTBOX_BACKOFF_BASE_SECONDS = env_int(
+    "MOTCUA_OUTBOX_BACKOFF_BASE_SECONDS",
+    5,
+    "Wait after the first failed delivery; doubled after each further failure (with jitter).",
+)
+MOTCUA_OUTBOX_BACKOFF_CAP_SECONDS = env_int(
+    "MOTCUA_OUTBOX_BACKOFF_CAP_SECONDS", 3600, "Longest wait between two delivery tries."
+)
+MOTCUA_OUTBOX_MAX_PERMANENT_FAILURES = env_int(
+    "MOTCUA_OUTBOX_MAX_PERMANENT_FAILURES",
+    3,
+    "Refusals by the other side after which an outbox row is dead (waits for an administrator "
+    "to resend or skip it). Temporary failures are retried without limit.",
+)
+MOTCUA_WEBHOOK_TIMEOUT = env_int(
+    "MOTCUA_WEBHOOK_TIMEOUT", 10, "Seconds to wait for a webhook receiver's answer."
+)
+MOTCUA_WEBHOOK_DISABLE_AFTER = env_int(
+    "MOTCUA_WEBHOOK_DISABLE_AFTER",
+    10,
+    "Failed deliveries in a row after which a webhook subscription is disabled and the unit's "
+    "administrators are told.",
+)
+MOTCUA_WEBHOOK_REPLAY_WINDOW_SECONDS = env_int(
+    "MOTCUA_WEBHOOK_REPLAY_WINDOW_SECONDS",
+    300,
+    "Seconds a signed webhook stays acceptable to a receiver (the sandbox's window; receivers "
+    "are told to use the same).",
+)
+
 # ---------------------------------------------------------------- abuse protection
 # Rates are "N/period" (s, m, h, d; several separated by commas, all apply;
 # "off" disables). See docs/developers/security.md for what they add up to.
@@ -514,6 +563,72 @@ FEEDBACK_ANSWER_DAYS = env_int(
     "FEEDBACK_ANSWER_DAYS", 10, "Working days a unit has to answer a feedback or complaint."
 )
 
+# ---------------------------------------------------------------- national platforms
+# The National Public Service Portal (DVCQG) through the provincial integration
+# gateway, and the measurement system (EMC). For the demo and the tests, run the
+# simulator: `motcua national_portal_sandbox --port 8093` (make run starts it).
+MOTCUA_NATIONAL_PORTAL_URL = env_str(
+    "MOTCUA_NATIONAL_PORTAL_URL",
+    "http://127.0.0.1:8093",
+    "Base URL of the provincial integration gateway to the national portal (DVCQG).",
+)
+MOTCUA_NATIONAL_PORTAL_USERNAME = env_str(
+    "MOTCUA_NATIONAL_PORTAL_USERNAME", "motcua", "User name at the integration gateway."
+)
+MOTCUA_NATIONAL_PORTAL_PASSWORD = env_str(
+    "MOTCUA_NATIONAL_PORTAL_PASSWORD",
+    "motcua",
+    "Password at the integration gateway (use MOTCUA_NATIONAL_PORTAL_PASSWORD_FILE).",
+)
+MOTCUA_NATIONAL_PORTAL_UNIT_CODE = env_str(
+    "MOTCUA_NATIONAL_PORTAL_UNIT_CODE",
+    "000.00.00.H62",
+    "The province's unit code at the gateway (madonvi).",
+)
+MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS = env_int(
+    "MOTCUA_NATIONAL_PORTAL_TIMEOUT_SECONDS", 10, "Seconds to wait for one gateway answer."
+)
+MOTCUA_NATIONAL_LINK_SECONDS = env_int(
+    "MOTCUA_NATIONAL_LINK_SECONDS",
+    7 * 86400,
+    "Seconds a signed document link sent to the national portal stays valid.",
+)
+MOTCUA_NATIONAL_SITE_URL = env_str(
+    "MOTCUA_NATIONAL_SITE_URL",
+    "http://127.0.0.1:8000",
+    "This site's public base URL, used in the document links sent to the national portal.",
+)
+MOTCUA_THROTTLE_NATIONAL_FILE = env_str(
+    "MOTCUA_THROTTLE_NATIONAL_FILE",
+    "600/h",
+    "Downloads of signed document links per client address.",
+)
+MOTCUA_NATIONAL_LATE_MINUTES = env_int(
+    "MOTCUA_NATIONAL_LATE_MINUTES",
+    60,
+    "Minutes after a dossier event by which the national portal must hold it (else late-synced).",
+)
+MOTCUA_NATIONAL_RECONCILE_DAYS = env_int(
+    "MOTCUA_NATIONAL_RECONCILE_DAYS",
+    30,
+    "The daily reconciliation looks up every dossier with an event in this many days.",
+)
+MOTCUA_EMC_SITE_ID = env_str(
+    "MOTCUA_EMC_SITE_ID",
+    "",
+    "Site id assigned by the measurement system (EMC); empty: no page-tracking snippet.",
+)
+MOTCUA_EMC_TRACKER_URL = env_str(
+    "MOTCUA_EMC_TRACKER_URL",
+    "https://f-emc.ngsp.gov.vn",
+    "Origin of EMC's page tracker (its script and tracking endpoint; allowed by the CSP when on).",
+)
+MOTCUA_EMC_EVENTS_URL = env_str(
+    "MOTCUA_EMC_EVENTS_URL",
+    "http://127.0.0.1:8093/TrackingMCDT",
+    "EMC's endpoint for server-side dossier events (the simulator's by default).",
+)
+
 # ---------------------------------------------------------------- transport and headers
 SESSION_COOKIE_SECURE = env_bool(
     "SESSION_COOKIE_SECURE", False, "Send the session and CSRF cookies over HTTPS only."
@@ -557,6 +672,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if MOTCUA_EMC_SITE_ID:
+    # The measurement system's page tracker (decision 0039): its script and
+    # its beacon, from its one origin; the snippet itself is a static file.
+    for _directive in ("script-src", "connect-src", "img-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(MOTCUA_EMC_TRACKER_URL)
 
 LOGGING = {
     "version": 1,

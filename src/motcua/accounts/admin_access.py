@@ -52,6 +52,9 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "payments.obligation": _VIEW,
         "payments.payment": _VIEW,
         "payments.callbackrecord": _VIEW,
+        # What leaves the system: read only (resend and skip are in the back office).
+        "outbox.outboxmessage": _VIEW,
+        "outbox.outboxattempt": _VIEW,
         # Sign-in lockouts (django-axes): read the logs, lift a lockout.
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": _VIEW,

@@ -79,4 +79,12 @@ PROCESSES: tuple[Process, ...] = (
         ),
     ),
     Process("vnpost", _vnpost),
+    # The national-portal simulator (gateway, DVCQG services, EMC receiver) on
+    # 8093: MOTCUA_NATIONAL_PORTAL_URL's and MOTCUA_EMC_EVENTS_URL's default.
+    Process(
+        "national_portal",
+        lambda o: motcua(
+            "national_portal_sandbox", "--port", _port("MOTCUA_NATIONAL_PORTAL_URL", 8093)
+        ),
+    ),
 )

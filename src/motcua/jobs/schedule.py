@@ -45,4 +45,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.delivery.tasks.poll_delivery_orders",
         every=datetime.timedelta(minutes=30),
     ),
+    PeriodicJob(
+        name="reconcile_national_portal",
+        task="motcua.national.tasks.reconcile_national_task",
+        every=datetime.timedelta(days=1),
+    ),
 )

@@ -321,6 +321,17 @@ def _procedure_uuid(w: World, case: str) -> uuid.UUID:
     return w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
 
 
+def _national_file(w: World, case: str) -> Call:
+    """A signed link to the result file, as sent to the national portal
+    (``forged``: the same link with a changed signature)."""
+    from motcua.national import links
+
+    token = links.sign(w.result.file.public_id)
+    if case == "forged":
+        token = token[:-1] + ("A" if token[-1] != "A" else "B")
+    return Call("GET", f"/lien-thong/tep/{token}/")
+
+
 def _get(path: str) -> Builder:
     return lambda w, case: Call("GET", path)
 
@@ -527,6 +538,8 @@ BUILDERS: dict[str, Builder] = {
         "GET", "/thanh-toan/thong-bao/vnpay/", query={"vnp_TxnRef": PAYMENT_REFERENCE}
     ),
     "GET payments:office": _get("/thanh-toan/can-bo/"),
+    "GET national:file": _national_file,
+    "GET national:report": _get("/can-bo/dong-bo-quoc-gia/"),
 }
 
 

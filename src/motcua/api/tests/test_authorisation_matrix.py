@@ -186,6 +186,9 @@ GET payments:returned                                      submitted            
 GET payments:returned                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET payments:notify                                        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200  # the gateway's callback: refused in its own terms (bad signature)
 GET payments:office                                        -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # officers only, their own units' payments
+GET national:file                                          -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200  # a signed link: no session needed
+GET national:file                                          forged                    404  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET national:report                                        -                         302  404  404  404  404  200  200  404  404  200  200  200  200  404  # leaders, unit and province admins, inspectors
 """
 
 
