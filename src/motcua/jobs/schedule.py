@@ -45,4 +45,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.delivery.tasks.poll_delivery_orders",
         every=datetime.timedelta(minutes=30),
     ),
+    PeriodicJob(
+        name="create_partitions",
+        task="motcua.dossiers.tasks.create_partitions_task",
+        every=datetime.timedelta(days=1),
+    ),
 )
