@@ -168,7 +168,9 @@ def partition_table(
         cursor.execute(f'SELECT COALESCE(MAX(id), 0), MIN({column}) FROM "{old}"')  # noqa: S608
         max_id, oldest = cursor.fetchone()
         sequence = f"{table}_pid_seq"
-        cursor.execute(f'CREATE SEQUENCE "{sequence}" AS bigint')
+        # (It exists when the table was partitioned before and turned back.)
+        cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{sequence}" AS bigint')
+        cursor.execute(f'ALTER SEQUENCE "{sequence}" OWNED BY NONE')
         cursor.execute("SELECT setval(%s, %s, %s)", [sequence, max(max_id, 1), max_id > 0])
         cursor.execute(
             f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING DEFAULTS)'

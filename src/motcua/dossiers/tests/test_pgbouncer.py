@@ -37,7 +37,7 @@ pytestmark = [
 URL = "/api/v1/dossiers"
 
 
-def _bearer(user: User) -> dict[str, str]:
+def _bearer(user: User) -> dict[str, Any]:
     _token, raw = api_token_issue(user=user, name="thử nghiệm")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
@@ -52,7 +52,7 @@ def test_behind_pgbouncer_in_transaction_mode(
     personas: Personas, procedure: ConfiguredProcedure, applicant: Applicant
 ) -> None:
     assert connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]
-    client = Client()
+    client: Any = Client()
     citizen, officer = _bearer(personas.citizen), _bearer(personas.officer)
     resp = _post(
         client, URL, {"procedure": str(procedure.public_id)}, citizen, HTTP_IDEMPOTENCY_KEY="pb-1"
@@ -64,7 +64,7 @@ def test_behind_pgbouncer_in_transaction_mode(
     factor = applicant.personal_id[-4:] if applicant.personal_id else ""
     assert client.get(f"{URL}/track/{code}", {"factor": factor}).status_code == 200
     assert [d["code"] for d in client.get(URL, **officer).json()] == [code]
-    page = Client()
+    page: Any = Client()
     page.force_login(personas.officer)
     assert page.get("/can-bo/ho-so/").status_code == 200
 
@@ -82,7 +82,7 @@ def test_a_pooler_that_drops_connections_fails_cleanly_then_recovers(
     pidfile = Path(os.environ["MOTCUA_PGBOUNCER_PIDFILE"])
     ini = str(pidfile.parent / "pgbouncer.ini")
     officer = _bearer(personas.officer)
-    client = Client(raise_request_exception=False)
+    client: Any = Client(raise_request_exception=False)
     assert client.get(URL, **officer).status_code == 200
     os.kill(int(pidfile.read_text().strip()), signal.SIGINT)  # every connection dropped
     for _ in range(200):

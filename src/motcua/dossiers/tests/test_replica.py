@@ -72,7 +72,7 @@ def _caught_up() -> None:
 
 
 @pytest.fixture(autouse=True)
-def real_replica(settings: Any) -> Iterator[None]:
+def real_replica(transactional_db: None, settings: Any) -> Iterator[None]:
     url = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
     mirror = connections["replica"].settings_dict
     connections["replica"].close()
@@ -104,7 +104,7 @@ def _track(client: Client, d: Dossier | str, factor: str) -> Any:
     return client.get(f"{TRACK}/{code}", {"factor": factor})
 
 
-def _bearer(user: User) -> dict[str, str]:
+def _bearer(user: User) -> dict[str, Any]:
     _token, raw = api_token_issue(user=user, name="thử nghiệm")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
@@ -120,13 +120,13 @@ def test_reads_go_to_the_replica_and_the_writer_reads_the_primary(
     _on("replica", "SELECT pg_wal_replay_pause()")
     unseen = _submit(personas, procedure, applicant)  # on the primary only, for now
 
-    anyone = Client()
+    anyone: Any = Client()
     assert _track(anyone, seen, factor).status_code == 200
     # Not replayed yet: the public read went to the replica.
     assert _track(anyone, unseen, factor).status_code == 404
 
     # The person who writes reads their own write (pinned to the primary).
-    writer = Client()
+    writer: Any = Client()
     resp = writer.post(
         "/api/v1/dossiers",
         data=json.dumps({"procedure": str(procedure.public_id)}),
@@ -164,7 +164,7 @@ def test_a_stopped_replica_costs_no_error_page(
     factor = applicant.personal_id[-4:] if applicant.personal_id else ""
     d = _submit(personas, procedure, applicant)
     _caught_up()
-    client = Client(raise_request_exception=False)
+    client: Any = Client(raise_request_exception=False)
     assert _track(client, d, factor).status_code == 200
     # The health stays "up" in this process for a minute: the stop happens
     # between two checks, the worst case.
