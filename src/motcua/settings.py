@@ -103,10 +103,11 @@ DATABASE_REPLICA_HEALTH_SECONDS = env_int(
     "DATABASE_REPLICA_HEALTH_SECONDS", 3, "Seconds a web process trusts its last replica check."
 )
 if DATABASE_REPLICA_URL:
-    _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    _replica: dict[str, Any] = dict(dj_database_url.parse(DATABASE_REPLICA_URL))
+    _server = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
     DATABASES["replica"] = {
         **DATABASES["default"],
-        **{k: _replica[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in _replica},
+        **{k: _replica[k] for k in _server if k in _replica},  # type: ignore[typeddict-item]
         "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
         "TEST": {"MIRROR": "default"},
     }
