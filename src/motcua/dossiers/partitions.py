@@ -31,6 +31,13 @@ PARTITIONED = {"dossiers_dossieraccesslog": "at"}
 
 _MONTH = re.compile(r"_p(\d{4})_(\d{2})$")
 
+#: A table's indexes other than its primary key's (name, definition).
+INDEXES_SQL = (
+    "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+    " JOIN pg_class i ON i.oid = x.indexrelid"
+    " WHERE x.indrelid = %s::regclass AND NOT x.indisprimary"
+)
+
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -150,12 +157,13 @@ def partition_table(
     column = PARTITIONED[table]
     old = f"{table}_unpartitioned"
     with connection.cursor() as cursor:
+        cursor.execute(INDEXES_SQL, [table])
+        indexes = cursor.fetchall()
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
-            " AND indexname NOT LIKE '%%_pkey'",
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
             [table],
         )
-        indexes = cursor.fetchall()
+        primary = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
             " WHERE conrelid = %s::regclass AND contype IN ('f', 'c')",
@@ -163,6 +171,8 @@ def partition_table(
         )
         constraints = [row[0] for row in cursor.fetchall()]
         cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{old}"')
+        for name in primary:
+            cursor.execute(f'ALTER TABLE "{old}" RENAME CONSTRAINT "{name}" TO "{old}_pkey"')
         for index_name, _definition in indexes:
             cursor.execute(f'ALTER INDEX "{index_name}" RENAME TO "{index_name[:50]}_unpart"')
         cursor.execute(f'SELECT COALESCE(MAX(id), 0), MIN({column}) FROM "{old}"')  # noqa: S608
@@ -179,7 +189,7 @@ def partition_table(
         cursor.execute(
             f'ALTER TABLE "{table}" ALTER COLUMN id DROP IDENTITY IF EXISTS,'
             f" ALTER COLUMN id SET DEFAULT nextval('{sequence}'),"
-            f" ADD PRIMARY KEY (id, {column})"
+            f' ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, {column})'
         )
         cursor.execute(f'ALTER SEQUENCE "{sequence}" OWNED BY "{table}".id')
         for definition in constraints:

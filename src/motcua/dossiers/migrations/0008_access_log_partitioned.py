@@ -22,16 +22,14 @@ def forward(apps: Any, schema_editor: Any) -> None:
 
 
 def backward(apps: Any, schema_editor: Any) -> None:
+    from motcua.dossiers import partitions
+
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
     # Back to a plain table with the same rows.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
-            " AND indexname NOT LIKE '%%_pkey'",
-            [TABLE],
-        )
+        cursor.execute(partitions.INDEXES_SQL, [TABLE])
         indexes = cursor.fetchall()
         cursor.execute(f'CREATE TABLE "{TABLE}_plain" (LIKE "{TABLE}" INCLUDING DEFAULTS)')
         cursor.execute(f'INSERT INTO "{TABLE}_plain" SELECT * FROM "{TABLE}"')
@@ -44,7 +42,7 @@ def backward(apps: Any, schema_editor: Any) -> None:
         cursor.execute(f"ALTER SEQUENCE {TABLE}_pid_seq OWNED BY NONE")
         cursor.execute(f'DROP TABLE "{TABLE}" CASCADE')
         cursor.execute(f'ALTER TABLE "{TABLE}_plain" RENAME TO "{TABLE}"')
-        cursor.execute(f'ALTER TABLE "{TABLE}" ADD PRIMARY KEY (id)')
+        cursor.execute(f'ALTER TABLE "{TABLE}" ADD CONSTRAINT "{TABLE}_pkey" PRIMARY KEY (id)')
         cursor.execute(f"ALTER SEQUENCE {TABLE}_pid_seq OWNED BY {TABLE}.id")
         for definition in foreign:
             cursor.execute(f'ALTER TABLE "{TABLE}" ADD {definition}')
