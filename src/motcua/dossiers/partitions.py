@@ -207,7 +207,9 @@ def partition_table(
                 f" FOR VALUES FROM ({_bound(month)}) TO ({_bound(next_month(month))})"
             )
             month = next_month(month)
-        cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')  # noqa: S608
-        cursor.execute(f'DROP TABLE "{old}"')
         for _index_name, definition in indexes:
             cursor.execute(definition)  # read before the rename: names the new table
+        cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')  # noqa: S608
+        # The copied rows' deferred foreign-key checks, now (not at commit).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f'DROP TABLE "{old}"')
