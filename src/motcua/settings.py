@@ -74,6 +74,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A streaming replica for opted-in reads, and behind PgBouncer (transaction
+# pooling): docs/installation.md, motcua/core/db.py, decision 0048.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS",
+    False,
+    "No server-side cursors (set it behind PgBouncer in transaction pooling mode).",
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool(
+    "DATABASE_CONN_HEALTH_CHECKS",
+    False,
+    "Check a kept connection before reusing it (behind a pooler that may drop connections).",
+)
+DATABASE_REPLICA_URL = env_str(
+    "DATABASE_REPLICA_URL",
+    "",
+    "PostgreSQL streaming replica for read-only work (lists, tracking); empty: none.",
+)
+DATABASE_REPLICA_MAX_LAG = env_int(
+    "DATABASE_REPLICA_MAX_LAG", 5, "Seconds of replica lag above which reads use the primary."
+)
+DATABASE_REPLICA_PIN_SECONDS = env_int(
+    "DATABASE_REPLICA_PIN_SECONDS",
+    10,
+    "After a person writes, their reads use the primary for this many seconds.",
+)
+DATABASE_REPLICA_HEALTH_SECONDS = env_int(
+    "DATABASE_REPLICA_HEALTH_SECONDS", 3, "Seconds a web process trusts its last replica check."
+)
+if DATABASE_REPLICA_URL:
+    _replica: dict[str, Any] = dict(dj_database_url.parse(DATABASE_REPLICA_URL))
+    _server = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **{k: _replica[k] for k in _server if k in _replica},  # type: ignore[typeddict-item]
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["motcua.core.db.ReplicaRouter"]
 
 INSTALLED_APPS = [
     "motcua.accounts",
@@ -124,6 +162,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *(["motcua.core.db.ReplicaMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.throttling.ThrottleMiddleware",

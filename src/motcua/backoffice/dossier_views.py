@@ -28,6 +28,7 @@ from motcua.backoffice.access import staff_required
 from motcua.backoffice.actions import LABELS, available_actions, run_action
 from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.db import reading
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.documents.pdf import FormPurpose
 from motcua.documents.services import stored_file_create
@@ -139,19 +140,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context = _list_context(request, user)
     filters: listing.DossierFilters = context["filters"]
-    held = listing.page_of(
-        listing.apply_filters(dossiers_held_by(user=user), filters),
-        listing.BY_DUE,
-        cursor=request.GET.get("sau", ""),
-    )
-    rows = _rows(held.items)
     found = None
-    if query:
-        found = listing.page_of(
-            listing.apply_filters(selectors.dossiers_matching(user=user, query=query), filters),
-            listing.BY_RECEIVED,
-            cursor=request.GET.get("tim_sau", ""),
+    with reading():  # a streaming replica, when there is one (core/db.py)
+        held = listing.page_of(
+            listing.apply_filters(dossiers_held_by(user=user), filters),
+            listing.BY_DUE,
+            cursor=request.GET.get("sau", ""),
         )
+        rows = _rows(held.items)
+        if query:
+            found = listing.page_of(
+                listing.apply_filters(selectors.dossiers_matching(user=user, query=query), filters),
+                listing.BY_RECEIVED,
+                cursor=request.GET.get("tim_sau", ""),
+            )
     units = [
         a
         for a in agencies_for_user(user=user).order_by("name")
@@ -190,11 +192,14 @@ def unit_dossiers(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404(_("Không tìm thấy cơ quan, đơn vị."))
     is_leader = user_has_role(user=user, agency=agency, roles=[Role.LEADER])
     context = _list_context(request, user)
-    page = listing.page_of(
-        listing.apply_filters(selectors.open_dossiers_of_unit(agency=agency), context["filters"]),
-        listing.BY_DUE,
-        cursor=request.GET.get("sau", ""),
-    )
+    with reading():
+        page = listing.page_of(
+            listing.apply_filters(
+                selectors.open_dossiers_of_unit(agency=agency), context["filters"]
+            ),
+            listing.BY_DUE,
+            cursor=request.GET.get("sau", ""),
+        )
     holders: dict[str, list[User]] = {}
     rows = _rows(page.items)
     for row in rows:

@@ -18,6 +18,7 @@ from motcua.accounts.models import Applicant, User
 from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
 from motcua.api.idempotency import request_fingerprint
 from motcua.catalog.models import ConfiguredProcedure
+from motcua.core.db import reading
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.models import StoredFile
@@ -214,7 +215,8 @@ def _user(request: HttpRequest) -> User:
 @router.get("/track/{code}", response=TrackOut, auth=None, summary="Tra cứu hồ sơ công khai")
 def track(request: HttpRequest, code: str, factor: str) -> Any:
     throttle_tracking(request=request, code=code)
-    return selectors.dossier_track(code=code, factor=factor)
+    with reading():  # a streaming replica, when there is one (core/db.py)
+        return selectors.dossier_track(code=code, factor=factor)
 
 
 @router.post("", response={201: DossierOut}, auth=SUBMIT_AUTH, summary="Nộp hồ sơ")
@@ -291,7 +293,8 @@ def list_dossiers(
         if mine
         else selectors.dossiers_held_by(user=user)
     )
-    return [_out(d) for d in qs[:limit]]
+    with reading():
+        return [_out(d) for d in qs[:limit]]
 
 
 @router.get("/{code}", response=DossierOut, auth=STAFF_AUTH, summary="Chi tiết hồ sơ")

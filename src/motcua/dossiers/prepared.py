@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from django.db import connections
 from django.db.models import Model, QuerySet
 
+from motcua.core.db import current_read_alias
+
 _M = TypeVar("_M", bound=Model)
 
 
@@ -66,7 +68,10 @@ class PreparedRead:
             self._compiled[id(conn)] = entry
         return entry
 
-    def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
+    def rows(self, *values: Any, using: str | None = None) -> list[tuple[Any, ...]]:
+        """``using``: by default the alias of the enclosing ``reading()``
+        block (motcua.core.db), else ``default``."""
+        using = using or current_read_alias()
         sql, params, positions, compiler, converters, _names = self._compile(using)
         params = params.copy()
         for position, value in zip(positions, values, strict=True):
@@ -78,8 +83,9 @@ class PreparedRead:
             return [tuple(r) for r in compiler.apply_converters(rows, converters)]
         return [tuple(r) for r in rows]
 
-    def models(self, model: type[_M], *values: Any, using: str = "default") -> list[_M]:
+    def models(self, model: type[_M], *values: Any, using: str | None = None) -> list[_M]:
         """The rows as ``model`` instances (``Model.from_db``), for a
         queryset of ``model`` with no ``select_related``."""
+        using = using or current_read_alias()
         names = self._compile(using)[5]
         return [model.from_db(using, names, row) for row in self.rows(*values, using=using)]

@@ -50,4 +50,9 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         task="motcua.national.tasks.reconcile_national_task",
         every=datetime.timedelta(days=1),
     ),
+    PeriodicJob(
+        name="create_partitions",
+        task="motcua.dossiers.tasks.create_partitions_task",
+        every=datetime.timedelta(days=1),
+    ),
 )

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from motcua.catalog import eforms
+from motcua.core.db import reading
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.limits import posted_int
 from motcua.core.throttling import throttle_request, throttle_tracking
@@ -368,7 +369,8 @@ def track(request: HttpRequest) -> HttpResponse:
     if code or factor:
         throttle_tracking(request=request, code=code)
         try:
-            result = selectors.dossier_track(code=code, factor=factor)
+            with reading():  # a streaming replica, when there is one (core/db.py)
+                result = selectors.dossier_track(code=code, factor=factor)
         except NotFound:
             not_found = True
     return render(
