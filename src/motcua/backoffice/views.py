@@ -44,7 +44,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/home.html",
-        {"agencies": list(by_agency.values()), "units": units, "totals": totals},
+        {
+            "agencies": list(by_agency.values()),
+            "units": units,
+            "totals": totals,
+            # Unit and province administrators: the outbox's and webhooks' pages.
+            "is_admin": any(a.role in (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN) for a in assignments),
+        },
     )
 
 

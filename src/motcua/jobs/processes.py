@@ -54,6 +54,8 @@ PROCESSES: tuple[Process, ...] = (
     Process("web", _web),
     Process("worker", lambda o: motcua("db_worker", "--interval", "2")),
     Process("scheduler", lambda o: motcua("run_scheduler", "--interval", "30")),
+    # Delivers the outbox (national portal, measurement system, webhooks).
+    Process("outbox", lambda o: motcua("outbox_worker")),
     # The local OpenID Connect provider (national sign-on) on the web port + 70:
     # 8070 beside 8000, MOTCUA_OIDC_ISSUER's default.
     Process(
@@ -87,4 +89,6 @@ PROCESSES: tuple[Process, ...] = (
             "national_portal_sandbox", "--port", _port("MOTCUA_NATIONAL_PORTAL_URL", 8093)
         ),
     ),
+    # A webhook receiver that checks signatures (subscriptions may point at it).
+    Process("webhooks", lambda o: motcua("webhook_sandbox", "--port", "8094")),
 )

@@ -317,6 +317,32 @@ def _feedback_page(w: World, case: str) -> Call:
     return Call("GET", f"/can-bo/phan-anh-kien-nghi/{item}/")
 
 
+def _outbox_row(w: World, case: str) -> int:
+    """A dead outbox row of the submitted dossier (commune A), or none."""
+    if case == "missing":
+        return 0
+    from motcua.outbox.models import OutboxMessage, State
+    from motcua.outbox.services import message_enqueue
+
+    row = message_enqueue(
+        destination="matrix", key="matrix-dead", payload={}, dossier_id=w.dossiers["submitted"].pk
+    )
+    OutboxMessage.objects.filter(pk=row.pk).update(state=State.DEAD)
+    return int(row.pk)
+
+
+def _webhook(w: World, case: str) -> int:
+    """A webhook subscription of commune A, or none."""
+    if case == "missing":
+        return 0
+    from motcua.webhooks.models import WebhookSubscription
+
+    sub = WebhookSubscription.objects.create(
+        agency=w.personas.place.agency_a, name="Ma trận", url="https://nhan.example.vn/"
+    )
+    return int(sub.pk)
+
+
 def _procedure_uuid(w: World, case: str) -> uuid.UUID:
     return w.open_procedure.public_id if case == "own_agency" else _MISSING_UUID
 
@@ -540,6 +566,21 @@ BUILDERS: dict[str, Builder] = {
     "GET payments:office": _get("/thanh-toan/can-bo/"),
     "GET national:file": _national_file,
     "GET national:report": _get("/can-bo/dong-bo-quoc-gia/"),
+    "GET outbox:dead": _get("/can-bo/gui-di/"),
+    "GET outbox:dossier": lambda w, c: Call("GET", f"/can-bo/gui-di/ho-so/{w.code(c)}/"),
+    "POST outbox:resend": lambda w, c: Call(
+        "POST", f"/can-bo/gui-di/thu/{_outbox_row(w, c)}/gui-lai/", form={}
+    ),
+    "POST outbox:skip": lambda w, c: Call(
+        "POST", f"/can-bo/gui-di/thu/{_outbox_row(w, c)}/bo-qua/", form={}
+    ),
+    "GET webhooks:list": _get("/can-bo/webhook/"),
+    "POST webhooks:toggle": lambda w, c: Call(
+        "POST", f"/can-bo/webhook/{_webhook(w, c)}/bat-tat/", form={}
+    ),
+    "POST webhooks:rotate": lambda w, c: Call(
+        "POST", f"/can-bo/webhook/{_webhook(w, c)}/khoa-moi/", form={}
+    ),
 }
 
 

@@ -189,6 +189,18 @@ GET payments:office                                        -                    
 GET national:file                                          -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200  # a signed link: no session needed
 GET national:file                                          forged                    404  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET national:report                                        -                         302  404  404  404  404  200  200  404  404  200  200  200  200  404  # leaders, unit and province admins, inspectors
+GET outbox:dead                                            -                         302  404  404  404  404  404  200  404  404  404  200  404  200  404  # unit and province administrators
+GET outbox:dossier                                         submitted                 302  404  404  404  404  404  200  404  404  404  404  404  200  404  # the dossier's unit admin and the province admin
+GET outbox:dossier                                         missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST outbox:resend                                         dead_a                    302  404  404  404  404  404  302  404  404  404  404  404  302  404
+POST outbox:resend                                         missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST outbox:skip                                           dead_a                    302  404  404  404  404  404  302  404  404  404  404  404  302  404
+POST outbox:skip                                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET webhooks:list                                          -                         302  404  404  404  404  404  200  404  404  404  200  404  200  404  # unit and province administrators
+POST webhooks:toggle                                       agency_a                  302  404  404  404  404  404  302  404  404  404  404  404  302  404  # commune A's subscription
+POST webhooks:toggle                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+POST webhooks:rotate                                       agency_a                  302  404  404  404  404  404  302  404  404  404  404  404  302  404
+POST webhooks:rotate                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 """
 
 
