@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8093)
+        parser.add_argument("--port", type=int, default=8094)
         parser.add_argument("--secret", default="whsec_sandbox", help="Khóa bí mật dùng chung.")
 
     def handle(self, *args: Any, **options: Any) -> None:
