@@ -52,6 +52,12 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "payments.obligation": _VIEW,
         "payments.payment": _VIEW,
         "payments.callbackrecord": _VIEW,
+        # Notifications: new template versions; messages read only, with the
+        # "resend" action (change permission); channel alerts read only.
+        "notifications.messagetemplate": _EDIT,
+        "notifications.message": ("view", "change"),
+        "notifications.deliveryattempt": _VIEW,
+        "notifications.channelalert": _VIEW,
         # Sign-in lockouts (django-axes): read the logs, lift a lockout.
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": _VIEW,

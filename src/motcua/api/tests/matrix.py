@@ -527,6 +527,11 @@ BUILDERS: dict[str, Builder] = {
         "GET", "/thanh-toan/thong-bao/vnpay/", query={"vnp_TxnRef": PAYMENT_REFERENCE}
     ),
     "GET payments:office": _get("/thanh-toan/can-bo/"),
+    "GET payments:counter": lambda w, c: Call("GET", f"/thanh-toan/can-bo/ho-so/{w.code(c)}/"),
+    "GET payments:counter_receipt": lambda w, c: Call(
+        "GET",
+        f"/thanh-toan/can-bo/ho-so/{w.code('result_ready')}/bien-lai/{_obligation(w, c)}/",
+    ),
 }
 
 

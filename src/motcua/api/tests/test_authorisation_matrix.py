@@ -186,6 +186,10 @@ GET payments:returned                                      submitted            
 GET payments:returned                                      missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET payments:notify                                        -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200  # the gateway's callback: refused in its own terms (bad signature)
 GET payments:office                                        -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # officers only, their own units' payments
+GET payments:counter                                       submitted                 302  404  404  200  404  404  404  404  404  404  404  404  404  404  # the counter's fee notice: one-stop officer of the receiving agency only
+GET payments:counter                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:counter_receipt                               result_ready              302  404  404  200  404  404  404  404  404  404  404  404  404  404
+GET payments:counter_receipt                               missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 """
 
 

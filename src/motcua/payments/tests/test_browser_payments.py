@@ -66,7 +66,7 @@ def test_pay_online_at_submission(
 ) -> None:
     d = submit_online(personas, procedure, applicant)
     _login(page, f"/nop-ho-so/da-nop/{d.code}/")
-    assert "20000 đồng" in page.locator("#phai-nop").locator("..").inner_text()
+    assert "20.000 đồng" in page.locator("#phai-nop").locator("..").inner_text()
     page.get_by_role("link", name="Thanh toán ngay").click()
     page.wait_for_url(f"**/thanh-toan/ho-so/{d.code}/")
     page.get_by_label("Cổng thanh toán VNPay").check()
