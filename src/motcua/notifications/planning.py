@@ -202,6 +202,8 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
                 data,
             )
         )
+    if event.action == "submit":
+        plans.extend(_fee_due_at_submission(event))
     moved = event.to_step != event.from_step or event.action in ("submit", "reassign")
     if event.to_state in QUEUE_STATES and moved and dossier.version == event.seq:
         data = _common(dossier)
@@ -223,6 +225,37 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
             )
         )
     return plans
+
+
+def _fee_due_at_submission(event: DossierEvent) -> list[Plan]:
+    """Fees due at submission (an obligation the payments' hook created in
+    the submission's transaction): the applicant is told the amount and the
+    pay link as well, in a message of its own."""
+    from motcua.payments.selectors import obligation_due
+
+    dossier = event.dossier
+    obligation = obligation_due(dossier_id=dossier.pk)
+    if obligation is None:
+        return []
+    data = _common(dossier)
+    link = _applicant_link(dossier)
+    data.update(
+        link=link,
+        pay_link=_pay_link(dossier),
+        at=moment(event.at),
+        amount=_money(obligation.amount_vnd),
+        reason="; ".join(str(line.get("name", "")) for line in obligation.lines),
+    )
+    return [
+        Plan(
+            f"event:{event.pk}:fee_due",
+            "fee_due",
+            Audience.APPLICANT,
+            dossier,
+            applicant_routes(dossier),
+            data,
+        )
+    ]
 
 
 def plan_for_due(run: StepRun, *, overdue: bool) -> Plan:

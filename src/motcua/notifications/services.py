@@ -437,3 +437,4 @@ def _email_admins(alert: ChannelAlert, now: datetime.datetime) -> None:
         logger.exception("could not e-mail the channel alert %s", alert.pk)
         return
     ChannelAlert.objects.filter(pk=alert.pk).update(emailed_at=now)
+    alert.emailed_at = now
