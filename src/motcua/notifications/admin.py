@@ -43,7 +43,7 @@ class AttemptInline(admin.TabularInline[DeliveryAttempt, Message]):
     model = DeliveryAttempt
     extra = 0
     can_delete = False
-    fields = ["number", "at", "outcome", "provider_id", "code", "detail"]
+    fields = ("number", "at", "outcome", "provider_id", "code", "detail")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -106,7 +106,8 @@ def refund_request(
 
 
 def _delay(attempts: int) -> datetime.timedelta:
-    return min(MAX_DELAY, BASE_DELAY * 2 ** max(attempts - 1, 0))
+    delay: datetime.timedelta = BASE_DELAY * (2 ** max(attempts - 1, 0))
+    return min(MAX_DELAY, delay)
 
 
 def refund_send(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from django_tasks_db.models import DBTaskResult
 
 from motcua.accounts.models import Applicant
@@ -17,9 +16,9 @@ from motcua.delivery.tests.conftest import fresh
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import advance
-from motcua.integrations.vnpost.client import VnpostClient
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.integrations.smtp.testing import smtp_sandbox
+from motcua.integrations.vnpost.client import VnpostClient
 from motcua.integrations.vnpost.sandbox import VnpostSandbox
 from motcua.notifications import services as notifications
 from motcua.testing import PASSWORD, Personas

@@ -14,14 +14,14 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.states import State
 from motcua.integrations.httpsandbox import HttpSandbox
+from motcua.integrations.payment_sandbox import RunningSandbox
 from motcua.integrations.smtp.sandbox import SmtpSandbox
 from motcua.integrations.smtp.testing import smtp_sandbox
 from motcua.integrations.testing import sms_sandbox, zalo_sandbox
 from motcua.notifications import services as notifications
 from motcua.notifications.models import ContactPoint, Preference
-from motcua.dossiers.states import State
-from motcua.integrations.payment_sandbox import RunningSandbox
 from motcua.payments.models import Payment
 from motcua.payments.sandboxes import sandbox_build
 from motcua.payments.tests.helpers import ask_to_pay, counter_dossier, submit_online

@@ -199,7 +199,8 @@ def test_refund_gateway_down_is_retried_then_sent(
     now = timezone.now()
     assert refunds.refund_send(refund_id=refund.pk, now=now) == "requested"
     refund.refresh_from_db()
-    assert refund.attempts == 1 and refund.last_error and refund.next_attempt_at > now
+    assert refund.attempts == 1 and refund.last_error
+    assert refund.next_attempt_at is not None and refund.next_attempt_at > now
     # Not due yet: the sweep leaves it; once due it is sent with the same request id.
     assert refunds.refunds_resend_due(now=now) == 0
     settings.MOTCUA_PAY_VNPAY_URL = url
