@@ -390,6 +390,21 @@ MOTCUA_PAY_VNPAY_SECRET = env_str(
     "sandbox-vnpay-secret",
     "HMAC-SHA512 secret of the VNPay gateway (demo value: the sandbox's).",
 )
+MOTCUA_PAY_BANK_BIN = env_str(
+    "MOTCUA_PAY_BANK_BIN",
+    "970415",
+    "NAPAS bank BIN (6 digits) of the account fees are transferred to at the counter (VietQR).",
+)
+MOTCUA_PAY_BANK_ACCOUNT = env_str(
+    "MOTCUA_PAY_BANK_ACCOUNT",
+    "113366668888",
+    "Account number fees are transferred to at the counter (VietQR; demo value). Empty: no QR.",
+)
+MOTCUA_PAY_BANK_ACCOUNT_NAME = env_str(
+    "MOTCUA_PAY_BANK_ACCOUNT_NAME",
+    "KHO BAC NHA NUOC TINH",
+    "Holder of that account, printed beside the QR code.",
+)
 MOTCUA_PAY_EXPIRY_MINUTES = env_int(
     "MOTCUA_PAY_EXPIRY_MINUTES", 30, "Minutes a payment attempt stays open before it expires."
 )
@@ -569,6 +584,11 @@ NOTIFY_ZALO_TOKEN = env_str(
 NOTIFY_CHANNEL_TIMEOUT = env_int("NOTIFY_CHANNEL_TIMEOUT", 10, "Seconds to wait for SMS/Zalo.")
 NOTIFY_MAX_ATTEMPTS = env_int(
     "NOTIFY_MAX_ATTEMPTS", 12, "Tries of one message before it is marked failed."
+)
+NOTIFY_ALERT_AFTER = env_int(
+    "NOTIFY_ALERT_AFTER",
+    5,
+    "Messages failing in a row on one channel before the administrators are alerted.",
 )
 NOTIFY_RETRY_BASE_SECONDS = env_int(
     "NOTIFY_RETRY_BASE_SECONDS", 60, "First wait after a temporary failure (doubles each time)."

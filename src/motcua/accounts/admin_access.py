@@ -55,6 +55,12 @@ ROLE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # What leaves the system: read only (resend and skip are in the back office).
         "outbox.outboxmessage": _VIEW,
         "outbox.outboxattempt": _VIEW,
+        # Notifications: new template versions; messages read only, with the
+        # "resend" action (change permission); channel alerts read only.
+        "notifications.messagetemplate": _EDIT,
+        "notifications.message": ("view", "change"),
+        "notifications.deliveryattempt": _VIEW,
+        "notifications.channelalert": _VIEW,
         # Sign-in lockouts (django-axes): read the logs, lift a lockout.
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": _VIEW,

@@ -57,6 +57,28 @@ class PostalRequest(models.Model):
         return f"{self.dossier_id}"
 
 
+class DraftPostalRequest(models.Model):
+    """The postal choice made inside the online filing step, kept with the
+    draft until it is filed (then it becomes the dossier's
+    :class:`PostalRequest`, in the same transaction)."""
+
+    draft = models.OneToOneField(
+        "dossiers.DossierDraft", on_delete=models.CASCADE, related_name="postal_choice"
+    )
+    send_dossier = models.BooleanField(_("gửi hồ sơ qua bưu chính"), default=False)
+    receiver_name = models.CharField(_("người nhận"), max_length=200, blank=True)
+    receiver_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    receiver_address = models.CharField(_("địa chỉ nhận"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lựa chọn bưu chính khi nộp")
+        verbose_name_plural = _("lựa chọn bưu chính khi nộp")
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}"
+
+
 class DeliveryOrder(models.Model):
     dossier = models.ForeignKey(
         "dossiers.Dossier", on_delete=models.PROTECT, related_name="delivery_orders"

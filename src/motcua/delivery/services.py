@@ -22,13 +22,15 @@ from motcua.delivery.models import (
     DeliveryEvent,
     DeliveryOrder,
     Direction,
+    DraftPostalRequest,
     OrderStatus,
     PostalRequest,
 )
-from motcua.dossiers.models import Delivery, Dossier
+from motcua.dossiers import drafts
+from motcua.dossiers.models import Delivery, Dossier, DossierDraft
 from motcua.dossiers.services import dossier_hand_over, holds_role, roles_of
 from motcua.dossiers.states import State
-from motcua.integrations.vnpost.client import Carrier, CarrierError, Receiver
+from motcua.integrations.vnpost.client import Carrier, CarrierError, Receiver, published_fee
 from motcua.integrations.vnpost.signing import verify
 
 log = logging.getLogger("motcua.delivery")
@@ -102,6 +104,83 @@ def postal_request_set(
         defaults={"send_dossier": send_dossier, "receive_result": receive_result, **fields},
     )
     return request
+
+
+def postal_fee_estimate(*, weight_grams: int = 500) -> int:
+    """The shipping fee the applicant is shown before filing (per direction,
+    the carrier's published tariff; the order records the carrier's answer)."""
+    return published_fee(weight_grams)
+
+
+def draft_postal_set(
+    *,
+    draft: DossierDraft,
+    actor: User,
+    result_delivery: str,
+    send_dossier: bool,
+    receiver_name: str,
+    receiver_phone: str,
+    receiver_address: str,
+) -> DraftPostalRequest | None:
+    """The "how to receive the result" step of online filing: the result's
+    channel and, for a procedure eligible for post, the postal choice
+    (send-dossier, receive-result — the result by post — or both) with the
+    address. Kept with the draft; filed with it by :func:`draft_submit_with_postal`."""
+    by_post = result_delivery == Delivery.POST
+    eligible = bool(draft.procedure.procedure.postal_eligible)
+    if (by_post or send_dossier) and not eligible:
+        raise DomainError(
+            _("Thủ tục này không thực hiện qua dịch vụ bưu chính công ích."),
+            code="postal_not_eligible",
+        )
+    fields = {
+        "receiver_name": receiver_name.strip()[:200],
+        "receiver_phone": receiver_phone.strip()[:20],
+        "receiver_address": receiver_address.strip()[:500],
+    }
+    # The result by post with no address yet is allowed: the applicant gives
+    # it later on the dossier's postal page. Fetching the dossier needs it now.
+    wanted = send_dossier or (by_post and bool(fields["receiver_address"]))
+    if wanted and not all(fields.values()):
+        raise DomainError(
+            _("Cần ghi họ tên, số điện thoại và địa chỉ nhận."), code="postal_address_required"
+        )
+    with transaction.atomic():
+        drafts.draft_set_delivery(draft=draft, actor=actor, result_delivery=result_delivery)
+        if not wanted:
+            DraftPostalRequest.objects.filter(draft=draft).delete()
+            return None
+        choice, _created = DraftPostalRequest.objects.update_or_create(
+            draft=draft, defaults={"send_dossier": send_dossier, **fields}
+        )
+    return choice
+
+
+def draft_postal_get(*, draft: DossierDraft) -> DraftPostalRequest | None:
+    return DraftPostalRequest.objects.filter(draft=draft).first()
+
+
+def draft_submit_with_postal(
+    *, draft: DossierDraft, actor: User, now: datetime.datetime | None = None
+) -> Dossier:
+    """File the draft and, in the same transaction, the postal request chosen
+    in it (idempotent as ``draft_submit``: a second click files nothing new)."""
+    with transaction.atomic():
+        dossier = drafts.draft_submit(draft=draft, actor=actor, now=now)
+        choice = DraftPostalRequest.objects.filter(draft_id=draft.pk).first()
+        by_post = dossier.result_delivery == Delivery.POST
+        known = PostalRequest.objects.filter(dossier=dossier).exists()
+        if choice is not None and (choice.send_dossier or by_post) and not known:
+            postal_request_set(
+                dossier=dossier,
+                actor=actor,
+                send_dossier=choice.send_dossier,
+                receive_result=by_post,
+                receiver_name=choice.receiver_name,
+                receiver_phone=choice.receiver_phone,
+                receiver_address=choice.receiver_address,
+            )
+    return dossier
 
 
 def _require_counter_officer(dossier: Dossier, actor: User) -> None:

@@ -286,3 +286,56 @@ def load_demo_catalog() -> DemoCatalogReport:
         report.agencies += published.agencies
         report.configured_created += published.created
     return report
+
+
+#: The demo's full online public service (issue 9): "Cấp bản sao Trích lục hộ
+#: tịch" at Phú Khương commune — fee due at submission (8 000 đồng), paid
+#: online through either gateway's sandbox, the result by post or download,
+#: the applicant told by e-mail, SMS and Zalo, then asked to rate.
+FULL_ONLINE_PROCEDURE = "2.000635"
+FULL_ONLINE_AGENCY = "vl-xa-28756"
+FULL_ONLINE_APPLICANT = "congdan.an"
+FULL_ONLINE_PHONE = "0912345678"
+
+
+@transaction.atomic
+def load_full_online_demo() -> bool:
+    """Configure the demo's full online service (idempotent): the fee policy
+    of the procedure at the commune, postal handling allowed, and the demo
+    applicant's verified contacts with every channel chosen. ``False`` when
+    the procedure is not configured at the commune (catalogue not loaded)."""
+    from django.utils import timezone
+
+    from motcua.catalog.models import ConfiguredProcedure
+    from motcua.notifications.models import ContactPoint, Preference
+    from motcua.payments.models import FeePolicy
+    from motcua.payments.states import DueAt
+
+    configured = ConfiguredProcedure.objects.filter(
+        agency__public_id=FULL_ONLINE_AGENCY, procedure__code=FULL_ONLINE_PROCEDURE
+    ).first()
+    if configured is None:
+        return False
+    FeePolicy.objects.get_or_create(configured=configured, defaults={"due_at": DueAt.SUBMISSION})
+    Procedure.objects.filter(code=FULL_ONLINE_PROCEDURE).update(postal_eligible=True)
+    user = User.objects.filter(username=FULL_ONLINE_APPLICANT).first()
+    if user is not None:
+        Applicant.objects.filter(user=user, phone="").update(phone=FULL_ONLINE_PHONE)
+        Preference.objects.get_or_create(
+            user=user, defaults={"email": True, "sms": True, "zalo": True}
+        )
+        for kind, value in (("email", user.email), ("phone", FULL_ONLINE_PHONE)):
+            ContactPoint.objects.get_or_create(
+                user=user, kind=kind, value=value, defaults={"verified_at": timezone.now()}
+            )
+    return True
+
+
+def full_online_text() -> str:
+    return (
+        f"Dịch vụ công trực tuyến toàn trình: thủ tục {FULL_ONLINE_PROCEDURE} (cấp bản sao trích "
+        "lục hộ tịch) tại Ủy ban nhân dân xã Phú Khương — nộp trực tuyến bằng tài khoản "
+        f"{FULL_ONLINE_APPLICANT}, nộp lệ phí 8.000 đồng qua cổng thanh toán thử nghiệm, chọn "
+        "nhận kết quả qua bưu điện, nhận thông báo qua thư điện tử, SMS và Zalo (hộp thư thử "
+        "nghiệm: cổng 1025, 1026, 1027), rồi đánh giá."
+    )

@@ -30,8 +30,9 @@ class SandboxTransaction:
     description: str
     return_url: str
     notify_url: str
-    status: str = "pending"  # pending | paid | failed
+    status: str = "pending"  # pending | paid | failed | refunded
     transaction: str = ""
+    refund_transaction: str = ""
     paid_at: str = ""
     callback_status: int | None = None
     #: The last callback prepared (sent or dropped), for tests to replay.

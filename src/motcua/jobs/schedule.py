@@ -41,6 +41,16 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         every=datetime.timedelta(minutes=5),
     ),
     PeriodicJob(
+        name="notification_channel_alerts",
+        task="motcua.notifications.tasks.channel_alerts_task",
+        every=datetime.timedelta(minutes=5),
+    ),
+    PeriodicJob(
+        name="resend_refunds",
+        task="motcua.payments.tasks.resend_refunds_task",
+        every=datetime.timedelta(minutes=5),
+    ),
+    PeriodicJob(
         name="poll_delivery_orders",
         task="motcua.delivery.tasks.poll_delivery_orders",
         every=datetime.timedelta(minutes=30),

@@ -6,6 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self) -> None:
-        from motcua.notifications import hooks
+        from motcua.notifications import delivery_receivers, hooks
 
         hooks.connect()
+        delivery_receivers.connect()

@@ -93,6 +93,13 @@ class Message(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: The attempts made before the latest manual resend: a resend gives the
+    #: message a fresh budget of ``NOTIFY_MAX_ATTEMPTS`` tries.
+    retry_base = models.PositiveSmallIntegerField(default=0)
+    resent_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("thông báo")
@@ -182,3 +189,33 @@ class Preference(models.Model):
 
     def channels(self) -> list[str]:
         return [c for c in ChannelKind.values if getattr(self, c)]
+
+
+class ChannelAlert(models.Model):
+    """A channel that keeps failing: opened when its latest
+    ``NOTIFY_ALERT_AFTER`` attempts all failed (permanent refusals, or the
+    provider down), closed by its next accepted message. Shown on the
+    administrators' back-office home; e-mailed to them once when opened."""
+
+    channel = models.CharField(_("kênh"), max_length=10, choices=ChannelKind.choices)
+    opened_at = models.DateTimeField(_("bắt đầu"))
+    failures = models.PositiveIntegerField(_("số lần lỗi liên tiếp"), default=0)
+    last_code = models.CharField(_("mã lỗi gần nhất"), max_length=60, blank=True)
+    last_failure_at = models.DateTimeField(_("lỗi gần nhất lúc"))
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("hết lỗi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cảnh báo kênh gửi")
+        verbose_name_plural = _("cảnh báo kênh gửi")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=models.Q(closed_at__isnull=True),
+                name="channel_alert_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.opened_at:%Y-%m-%d %H:%M}"

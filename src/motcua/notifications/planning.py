@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.accounts.models import RoleAssignment, User
+from motcua.delivery.models import DeliveryOrder
 from motcua.dossiers.models import Dossier, DossierEvent, StepRun
 from motcua.dossiers.services import pinned_graph
 from motcua.dossiers.states import QUEUE_STATES, State
@@ -36,6 +37,9 @@ STATE_TEMPLATES: Mapping[str, str] = {
     State.RESULT_READY: "result_ready",
     State.RETURNED: "delivered",
 }
+#: The note of the hand-over that the carrier's "delivered" records
+#: (``delivery.services._hand_over``): told as ``post_delivered``.
+POSTAL_HAND_OVER_NOTE = "delivery"
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,14 @@ def _applicant_link(dossier: Dossier) -> str:
         return absolute(reverse("portal:my_dossier", kwargs={"code": dossier.code}))
     query = urllib.parse.urlencode({"ma": dossier.code, "t": dossier.tracking_token})
     return absolute(reverse("portal:track")) + f"?{query}"
+
+
+def _pay_link(dossier: Dossier) -> str:
+    """The payment page of the dossier (it needs the applicant's account;
+    without one, the tracking page, which tells where to pay)."""
+    if dossier.applicant.user_id is not None:
+        return absolute(reverse("payments:pay", kwargs={"code": dossier.code}))
+    return _applicant_link(dossier)
 
 
 def _officer_link(dossier: Dossier) -> str:
@@ -163,17 +175,20 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
     plans: list[Plan] = []
     key = STATE_TEMPLATES.get(event.to_state) if event.from_state != event.to_state else None
     key = key or APPLICANT_TEMPLATES.get(event.action)
+    if key == "delivered" and payload.get("note") == POSTAL_HAND_OVER_NOTE:
+        key = "post_delivered"  # one message: the carrier's delivery is the hand-over
     if key is not None:
         data = _common(dossier)
         link = _applicant_link(dossier)
         missing = payload.get("items") or payload.get("missing") or []
         data.update(
             link=link,
-            pay_link=link,
+            pay_link=_pay_link(dossier) if key == "fee_due" else link,
             at=moment(event.at),
             missing="; ".join(str(m) for m in missing) if isinstance(missing, list) else "",
             reason=str(payload.get("reason") or payload.get("note") or ""),
             amount=_money(payload.get("amount_vnd")),
+            received_by=str(payload.get("received_by") or ""),
         )
         if payload.get("appointment_at"):
             data["appointment"] = moment(payload["appointment_at"])
@@ -187,6 +202,8 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
                 data,
             )
         )
+    if event.action == "submit":
+        plans.extend(_fee_due_at_submission(event))
     moved = event.to_step != event.from_step or event.action in ("submit", "reassign")
     if event.to_state in QUEUE_STATES and moved and dossier.version == event.seq:
         data = _common(dossier)
@@ -210,6 +227,37 @@ def plans_for_event(event: DossierEvent) -> list[Plan]:
     return plans
 
 
+def _fee_due_at_submission(event: DossierEvent) -> list[Plan]:
+    """Fees due at submission (an obligation the payments' hook created in
+    the submission's transaction): the applicant is told the amount and the
+    pay link as well, in a message of its own."""
+    from motcua.payments.selectors import obligation_due
+
+    dossier = event.dossier
+    obligation = obligation_due(dossier_id=dossier.pk)
+    if obligation is None:
+        return []
+    data = _common(dossier)
+    link = _applicant_link(dossier)
+    data.update(
+        link=link,
+        pay_link=_pay_link(dossier),
+        at=moment(event.at),
+        amount=_money(obligation.amount_vnd),
+        reason="; ".join(str(line.get("name", "")) for line in obligation.lines),
+    )
+    return [
+        Plan(
+            f"event:{event.pk}:fee_due",
+            "fee_due",
+            Audience.APPLICANT,
+            dossier,
+            applicant_routes(dossier),
+            data,
+        )
+    ]
+
+
 def plan_for_due(run: StepRun, *, overdue: bool) -> Plan:
     dossier = run.dossier
     key = "step_overdue" if overdue else "step_near_due"
@@ -223,3 +271,26 @@ def plan_for_due(run: StepRun, *, overdue: bool) -> Plan:
     routes = officer_routes(agency_id=run.agency_id, role=run.role, user=run.user)
     threshold = "overdue" if overdue else "near"
     return Plan(f"due:{run.pk}:{threshold}", key, Audience.OFFICER, dossier, routes, data)
+
+
+def plan_for_delivery_failure(order: DeliveryOrder) -> Plan:
+    """The carrier could not deliver the result: it is back at the counter
+    (``delivery.events.delivery_failed``). Once per order."""
+    dossier = order.dossier
+    last = order.events.order_by("-seq").first()
+    data = _common(dossier)
+    data.update(
+        link=_applicant_link(dossier),
+        at=moment(last.at if last else order.updated_at),
+        waybill=order.order_code or order.reference,
+        reason=(last.note if last and last.note else "không gặp người nhận"),
+        agency=dossier.receiving_agency.name,
+    )
+    return Plan(
+        f"delivery:{order.pk}:failed",
+        "delivery_failed",
+        Audience.APPLICANT,
+        dossier,
+        applicant_routes(dossier),
+        data,
+    )

@@ -11,8 +11,12 @@ import random
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from motcua.accounts.models import Role, RoleAssignment, User
+from motcua.core.errors import DomainError
 from motcua.dossiers.models import DossierEvent, StepRun
 from motcua.dossiers.states import OPEN_STATES
 from motcua.integrations.channel import Outcome, Outgoing, SendResult
@@ -20,13 +24,23 @@ from motcua.integrations.zalo.client import FALL_BACK_TO_SMS
 from motcua.notifications.channels import channel_for
 from motcua.notifications.models import (
     FINAL_STATUSES,
+    AttemptOutcome,
+    ChannelAlert,
     ChannelKind,
     DeliveryAttempt,
     Message,
     MessageStatus,
     MessageTemplate,
 )
-from motcua.notifications.planning import Plan, Route, plan_for_due, plans_for_event, render
+from motcua.notifications.planning import (
+    Plan,
+    Route,
+    absolute,
+    plan_for_delivery_failure,
+    plan_for_due,
+    plans_for_event,
+    render,
+)
 from motcua.notifications.seed import templates_load
 
 logger = logging.getLogger(__name__)
@@ -107,6 +121,24 @@ def notify_for_event(*, event_id: int, now: datetime.datetime | None = None) -> 
         "dossier__configured_procedure_version__procedure_version",
     ).get(pk=event_id)
     messages = messages_create(plans=plans_for_event(event))
+    for message in messages:
+        message_send(message_id=message.pk, now=now)
+    return messages
+
+
+def notify_delivery_failed(*, order_id: int, now: datetime.datetime | None = None) -> list[Message]:
+    """Tell the applicant that the carrier could not deliver the result and
+    that it is back at the counter (once per order: a rerun sends nothing new)."""
+    from motcua.delivery.models import DeliveryOrder, Direction, OrderStatus
+
+    order = DeliveryOrder.objects.select_related(
+        "dossier__applicant__user",
+        "dossier__receiving_agency",
+        "dossier__configured_procedure_version__procedure_version",
+    ).get(pk=order_id)
+    if order.status != OrderStatus.FAILED or order.direction != Direction.RECEIVE_RESULT:
+        return []
+    messages = messages_create(plans=[plan_for_delivery_failure(order)])
     for message in messages:
         message_send(message_id=message.pk, now=now)
     return messages
@@ -208,7 +240,8 @@ def _record(message: Message, result: SendResult, now: datetime.datetime) -> str
             )
             message.next_attempt_at = None
         elif (
-            result.outcome == Outcome.PERMANENT or message.attempts >= settings.NOTIFY_MAX_ATTEMPTS
+            result.outcome == Outcome.PERMANENT
+            or message.attempts - message.retry_base >= settings.NOTIFY_MAX_ATTEMPTS
         ):
             message.status, message.next_attempt_at = MessageStatus.FAILED, None
             fallback = message.channel == ChannelKind.ZALO and result.code in FALL_BACK_TO_SMS
@@ -274,3 +307,134 @@ def messages_resend_due(*, now: datetime.datetime | None = None, limit: int = 50
     for message_id in ids:
         message_send(message_id=message_id, now=now)
     return len(ids)
+
+
+def message_resend(
+    *, message_id: int, actor: User, now: datetime.datetime | None = None
+) -> Message:
+    """An administrator sends a failed message again (after the address was
+    corrected or the channel came back): it gets a fresh budget of tries
+    and is queued after commit; the same provider reference is kept, so a
+    gateway that had accepted it deduplicates. Only a failed message."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status != MessageStatus.FAILED:
+            raise DomainError(
+                _("Chỉ gửi lại được thông báo đã gửi không được."), code="message_not_failed"
+            )
+        message.status = MessageStatus.RETRYING
+        message.next_attempt_at = now
+        message.retry_base = message.attempts
+        message.resent_at, message.resent_by = now, actor
+        message.save(
+            update_fields=["status", "next_attempt_at", "retry_base", "resent_at", "resent_by"]
+        )
+        logger.info("message %s resent by user %s", message.pk, actor.pk)
+        transaction.on_commit(lambda: _enqueue_send(message.pk, now))
+    return message
+
+
+def _failure_streak(channel: str, limit: int = 200) -> tuple[int, list[DeliveryAttempt]]:
+    """The channel's latest attempts up to the first accepted one, and how
+    many different messages they were (one message retrying is not yet a
+    channel failing: several messages in a row are)."""
+    latest = list(
+        DeliveryAttempt.objects.filter(message__channel=channel).order_by("-at", "-id")[:limit]
+    )
+    streak: list[DeliveryAttempt] = []
+    for attempt in latest:
+        if attempt.outcome == AttemptOutcome.ACCEPTED:
+            break
+        streak.append(attempt)
+    return len({a.message_id for a in streak}), streak
+
+
+def channel_alerts_check(*, now: datetime.datetime | None = None) -> list[ChannelAlert]:
+    """Open an alert for each channel whose latest attempts failed for
+    ``NOTIFY_ALERT_AFTER`` different messages in a row (permanent refusals,
+    the provider down or answering garbage), close it when the channel accepted a message again,
+    and e-mail the administrators once per opened alert. Run twice, the
+    second run opens and e-mails nothing. Returns the open alerts."""
+    now = now or timezone.now()
+    after = int(settings.NOTIFY_ALERT_AFTER)
+    for channel in ChannelKind.values:
+        failing, streak = _failure_streak(channel)
+        open_alert = ChannelAlert.objects.filter(channel=channel, closed_at__isnull=True).first()
+        if failing >= after:
+            if open_alert is None:
+                try:
+                    with transaction.atomic():
+                        open_alert = ChannelAlert.objects.create(
+                            channel=channel,
+                            opened_at=now,
+                            failures=failing,
+                            last_code=streak[0].code[:60],
+                            last_failure_at=streak[0].at,
+                        )
+                except IntegrityError:  # another run opened it
+                    continue
+                logger.error(
+                    "notification channel %s keeps failing: %s messages in a row (last %s)",
+                    channel,
+                    failing,
+                    streak[0].code,
+                )
+            else:
+                open_alert.last_code = streak[0].code[:60]
+                open_alert.last_failure_at = streak[0].at
+                open_alert.failures = max(open_alert.failures, failing)
+                open_alert.save(update_fields=["last_code", "last_failure_at", "failures"])
+        elif open_alert is not None and _accepted_since(channel, open_alert):
+            open_alert.closed_at = now
+            open_alert.save(update_fields=["closed_at"])
+    alerts = list(ChannelAlert.objects.filter(closed_at__isnull=True))
+    for alert in alerts:
+        if alert.emailed_at is None:
+            _email_admins(alert, now)
+    return alerts
+
+
+def _accepted_since(channel: str, alert: ChannelAlert) -> bool:
+    return DeliveryAttempt.objects.filter(
+        message__channel=channel, outcome=AttemptOutcome.ACCEPTED, at__gte=alert.opened_at
+    ).exists()
+
+
+def _email_admins(alert: ChannelAlert, now: datetime.datetime) -> None:
+    """The alert by e-mail to the province's and units' administrators
+    (marked sent only when the mail server accepted it; else tried again
+    on the next run)."""
+    from django.core.mail import send_mail
+
+    addresses = sorted(
+        {
+            a.user.email
+            for a in RoleAssignment.objects.filter(
+                role__in=[Role.PROVINCE_ADMIN, Role.UNIT_ADMIN], user__is_active=True
+            ).select_related("user")
+            if a.user.email
+        }
+    )
+    if not addresses:
+        return
+    label = ChannelKind(alert.channel).label
+    try:
+        send_mail(
+            subject=f"Cảnh báo: kênh {label} gửi thông báo không được",
+            message=(
+                f"Kênh {label} đã gửi không được {alert.failures} thông báo liên tiếp "
+                f"(lỗi gần nhất lúc "
+                f"{timezone.localtime(alert.last_failure_at):%H:%M ngày %d/%m/%Y}).\n\n"
+                "Kiểm tra nhà cung cấp dịch vụ và cấu hình kênh; sau đó gửi lại các thông báo "
+                "đã gửi không được trong trang quản trị (Thông báo → Gửi lại).\n\n"
+                + absolute(reverse("backoffice:home"))
+            ),
+            from_email=None,
+            recipient_list=addresses,
+        )
+    except Exception:  # the mail server may be the channel that is down
+        logger.exception("could not e-mail the channel alert %s", alert.pk)
+        return
+    ChannelAlert.objects.filter(pk=alert.pk).update(emailed_at=now)
+    alert.emailed_at = now

@@ -17,6 +17,12 @@ def notify_event_task(event_id: int) -> dict[str, int]:
 
 
 @task()
+def notify_delivery_failed_task(order_id: int) -> dict[str, int]:
+    """Tell the applicant a delivery failed (enqueued after it committed)."""
+    return {"messages": len(services.notify_delivery_failed(order_id=order_id))}
+
+
+@task()
 def send_message_task(message_id: int) -> str:
     """One more try of one message (a retry after a temporary failure)."""
     return services.message_send(message_id=message_id)
@@ -32,3 +38,9 @@ def warn_due_task() -> dict[str, int]:
 def resend_due_task() -> dict[str, int]:
     """The scheduled sweep of messages whose retry no queued job carries."""
     return {"tried": services.messages_resend_due()}
+
+
+@task()
+def channel_alerts_task() -> dict[str, int]:
+    """The scheduled check of channels that keep failing (alerts the admins)."""
+    return {"open": len(services.channel_alerts_check())}

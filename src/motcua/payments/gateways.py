@@ -54,6 +54,30 @@ class GatewayError(Exception):
     """The gateway could not be reached or answered garbage."""
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    """Send ``amount_vnd`` of the paid ``reference`` back; ``request_id`` is
+    ours, the same on every try (the gateway answers a repeat as done)."""
+
+    reference: str
+    request_id: str
+    amount_vnd: int
+    transaction: str
+    paid_at: datetime.datetime
+    reason: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class RefundAnswer:
+    """A verified refund answer: ``refunded`` (now or by an earlier try of
+    the same request) or ``refused`` (for good: ``code`` says why)."""
+
+    status: Literal["refunded", "refused"]
+    code: str = ""
+    transaction: str = ""
+
+
 class Gateway(Protocol):
     name: str
 
@@ -65,6 +89,12 @@ class Gateway(Protocol):
 
     def callback_answer(self, outcome: str) -> tuple[int, dict[str, str]]:
         """The HTTP status and JSON body the gateway expects for ``outcome``."""
+        ...
+
+    def refund(self, request: RefundRequest) -> RefundAnswer:
+        """Send the money back (signed call). A network failure, a bad
+        checksum or an answer about another transaction raises
+        :class:`GatewayError` (try again later, same ``request_id``)."""
         ...
 
 

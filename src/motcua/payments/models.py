@@ -172,6 +172,43 @@ class PaymentTransition(models.Model):
         return f"{self.payment_id}: {self.from_state} → {self.to_state}"
 
 
+class RefundState(models.TextChoices):
+    REQUESTED = "requested", _("Đang gửi yêu cầu hoàn tiền")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+    FAILED = "failed", _("Cổng thanh toán từ chối hoàn tiền")
+
+
+class Refund(models.Model):
+    """The money of one payment sent back through its gateway: at most one
+    per payment (never refunded twice), with the request id the gateway
+    deduplicates on, every try counted, a temporary failure retried later
+    and a refusal recorded."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
+    request_id = models.CharField(max_length=40, unique=True)
+    amount_vnd = models.BigIntegerField()
+    reason = models.CharField(_("lý do"), max_length=500)
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=RefundState.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    gateway_transaction = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("hoàn tiền")
+        verbose_name_plural = _("hoàn tiền")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="refund_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.state}"
+
+
 class CallbackRecord(models.Model):
     """Every callback received from a gateway, with what we did with it."""
 

@@ -22,10 +22,10 @@ from motcua.payments import fees
 from motcua.payments.gateways import BadCallback, Charge, Gateway, GatewayError, Notice, gateway_get
 from motcua.payments.models import CallbackRecord, Obligation, Payment, PaymentTransition
 from motcua.payments.states import (
+    ONLINE_GATEWAYS,
     OPEN,
     CallbackOutcome,
     DueAt,
-    GatewayName,
     ObligationState,
     PaymentState,
     can_move,
@@ -186,7 +186,7 @@ def payment_start(
             _("Thiếu hoặc sai khóa chống trùng (Idempotency-Key, tối đa 100 ký tự)."),
             code="idempotency_key_invalid",
         )
-    if gateway not in GatewayName.values:
+    if gateway not in ONLINE_GATEWAYS:
         raise DomainError(_("Không có cổng thanh toán này."), code="gateway_unknown")
     with transaction.atomic():
         locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
@@ -250,6 +250,33 @@ def payment_start(
     return StartResult(payment=row, created=True)
 
 
+def mark_paid(
+    payment: Payment,
+    obligation: Obligation,
+    *,
+    source: str,
+    now: datetime.datetime,
+    txn: str = "",
+    **detail: Any,
+) -> None:
+    """``payment`` (pending, its obligation locked and due) becomes the paid
+    one: the obligation is met, its receipt numbered, and a request-stage
+    dossier resumed after commit."""
+    _move(payment, PaymentState.PAID, source=source, now=now, transaction=txn, **detail)
+    payment.gateway_transaction = txn
+    payment.paid_at = now
+    payment.save()
+    obligation.state = ObligationState.PAID
+    obligation.paid_at = now
+    obligation.receipt_number = _receipt_number(obligation, now)
+    obligation.save(update_fields=["state", "paid_at", "receipt_number"])
+    if obligation.stage == DueAt.REQUEST:
+        from motcua.payments.tasks import resume_dossier_task
+
+        ob_id = obligation.pk
+        transaction.on_commit(lambda: resume_dossier_task.enqueue(obligation_id=ob_id))
+
+
 @dataclass(frozen=True)
 class Applied:
     outcome: str
@@ -293,20 +320,11 @@ def _settle(
             payment.note = _("Đã nộp bằng lần thanh toán khác: hoàn tiền")
             payment.save()
             log.error("second successful charge refunded", extra={"reference": payment.reference})
-            return Applied(CallbackOutcome.APPLIED, payment)
-        _move(payment, PaymentState.PAID, source=source, now=now, transaction=notice.transaction)
-        payment.gateway_transaction = notice.transaction
-        payment.paid_at = now
-        payment.save()
-        obligation.state = ObligationState.PAID
-        obligation.paid_at = now
-        obligation.receipt_number = _receipt_number(obligation, now)
-        obligation.save(update_fields=["state", "paid_at", "receipt_number"])
-        if obligation.stage == DueAt.REQUEST:
-            from motcua.payments.tasks import resume_dossier_task
+            from motcua.payments.refunds import refund_request
 
-            ob_id = obligation.pk
-            transaction.on_commit(lambda: resume_dossier_task.enqueue(obligation_id=ob_id))
+            refund_request(payment=payment, actor=None, reason=payment.note, now=now)
+            return Applied(CallbackOutcome.APPLIED, payment)
+        mark_paid(payment, obligation, source=source, now=now, txn=notice.transaction)
         return Applied(CallbackOutcome.APPLIED, payment)
     if notice.status == "failed":
         if payment.state == PaymentState.FAILED:

@@ -61,6 +61,18 @@ class DueAt(models.TextChoices):
 class GatewayName(models.TextChoices):
     NATIONAL = "national", _("Nền tảng thanh toán của Cổng Dịch vụ công quốc gia")
     VNPAY = "vnpay", _("Cổng thanh toán VNPay")
+    #: Paid at the one-stop counter (cash or bank transfer), recorded by an
+    #: officer: no gateway, never swept, never refunded through a gateway.
+    COUNTER = "counter", _("Nộp tại bộ phận một cửa")
+
+
+#: The gateways a citizen pays through online.
+ONLINE_GATEWAYS: tuple[str, ...] = (GatewayName.NATIONAL, GatewayName.VNPAY)
+
+
+class CounterMethod(models.TextChoices):
+    CASH = "cash", _("Tiền mặt")
+    BANK_TRANSFER = "bank_transfer", _("Chuyển khoản (mã VietQR)")
 
 
 class CallbackOutcome(models.TextChoices):

@@ -51,3 +51,19 @@ def reconcile_payments_task() -> dict[str, int]:
         "expired": report.expired,
         "errors": report.errors,
     }
+
+
+@task()
+def send_refund_task(refund_id: int) -> str:
+    """Send one refund to its gateway (enqueued after the request commits)."""
+    from motcua.payments.refunds import refund_send
+
+    return refund_send(refund_id=refund_id)
+
+
+@task()
+def resend_refunds_task() -> dict[str, int]:
+    """The scheduled sweep of refunds to try again."""
+    from motcua.payments.refunds import refunds_resend_due
+
+    return {"tried": refunds_resend_due()}

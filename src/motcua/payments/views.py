@@ -11,6 +11,7 @@ import logging
 import uuid
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,10 +24,17 @@ from motcua.core.errors import DomainError, NotFound
 from motcua.core.throttling import client_address, throttle_request
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import AccessChannel, Dossier
-from motcua.payments import receipts, selectors, services
+from motcua.payments import counter as counter_payments
+from motcua.payments import receipts, refunds, selectors, services
 from motcua.payments.models import Obligation, Payment
 from motcua.payments.report_xlsx import report_xlsx
-from motcua.payments.states import GatewayName, ObligationState, PaymentState
+from motcua.payments.states import (
+    ONLINE_GATEWAYS,
+    CounterMethod,
+    GatewayName,
+    ObligationState,
+    PaymentState,
+)
 
 log = logging.getLogger("motcua.payments")
 
@@ -79,7 +87,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
             "d": dossier,
             "due": due,
             "paid": [o for o in obligations if o.state == ObligationState.PAID],
-            "gateways": GatewayName.choices,
+            "gateways": [(g, GatewayName(g).label) for g in ONLINE_GATEWAYS],
             "key": uuid.uuid4().hex,
             "error": error,
         },
@@ -93,8 +101,6 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
 
 def _gateway_origins() -> list[str]:
     from urllib.parse import urlsplit
-
-    from django.conf import settings
 
     origins = []
     for url in (settings.MOTCUA_PAY_NATIONAL_URL, settings.MOTCUA_PAY_VNPAY_URL):
@@ -138,7 +144,7 @@ def receipt(request: HttpRequest, code: str, obligation: uuid.UUID) -> HttpRespo
 def notify(request: HttpRequest, gateway: str) -> HttpResponse:
     """A gateway's server-to-server callback (national: POST JSON; VNPay:
     GET IPN). Answers in the gateway's own terms; every call is recorded."""
-    if gateway not in GatewayName.values:
+    if gateway not in ONLINE_GATEWAYS:
         raise Http404
     params: dict[str, str]
     if gateway == GatewayName.VNPAY:
@@ -200,3 +206,115 @@ def office_payments(request: HttpRequest) -> HttpResponse:
             "end": end,
         },
     )
+
+
+# ------------------------------------------------------------ at the counter
+
+
+def _office_dossier(request: HttpRequest, code: str) -> Dossier:
+    try:
+        return dossier_selectors.dossier_get_for_user(
+            user=cast(User, request.user), code=code, channel=AccessChannel.WEB
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest, code: str) -> HttpResponse:
+    """The fee notice at the counter: what is due, a VietQR code to transfer
+    it, and the officer's form to record a cash or bank-transfer payment;
+    the paid obligations with their receipts."""
+    dossier = _office_dossier(request, code)
+    user = cast(User, request.user)
+    try:
+        counter_payments.require_counter_officer(dossier=dossier, actor=user)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    obligations = list(selectors.obligations_of_dossier(dossier_id=dossier.pk))
+    due = next((o for o in obligations if o.state == ObligationState.DUE), None)
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "refund":
+        payment = Payment.objects.filter(
+            reference=request.POST.get("reference", "")[:40], obligation__dossier=dossier
+        ).first()
+        if payment is None:
+            raise Http404
+        try:
+            refunds.refund_request(
+                payment=payment, actor=user, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("payments:counter", code=dossier.code)
+    elif request.method == "POST" and request.POST.get("action") == "notice":
+        try:
+            counter_payments.obligation_for_counter(dossier=dossier, actor=user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("payments:counter", code=dossier.code)
+    elif request.method == "POST":
+        if due is None:
+            error = "Hồ sơ không còn khoản phí phải nộp."
+        else:
+            try:
+                counter_payments.payment_record_counter(
+                    obligation=due,
+                    actor=user,
+                    method=request.POST.get("method", ""),
+                    idempotency_key=request.POST.get("key", ""),
+                    note=request.POST.get("note", "")[:200],
+                )
+            except DomainError as exc:
+                error = exc.message
+            else:
+                return redirect("payments:counter", code=dossier.code)
+    payload = counter_payments.vietqr_for(obligation=due) if due is not None else ""
+    return render(
+        request,
+        "payments/counter.html",
+        {
+            "d": dossier,
+            "due": due,
+            "paid": [o for o in obligations if o.state == ObligationState.PAID],
+            "none_yet": not obligations,
+            "online": [
+                pay
+                for o in obligations
+                for pay in o.payments.all()
+                if pay.gateway in ONLINE_GATEWAYS
+                and pay.state in (PaymentState.PAID, PaymentState.REFUNDED)
+            ],
+            "methods": CounterMethod.choices,
+            "key": uuid.uuid4().hex,
+            "error": error,
+            "qr_svg": counter_payments.vietqr_svg(payload) if payload else "",
+            "bank": {
+                "bin": settings.MOTCUA_PAY_BANK_BIN,
+                "account": settings.MOTCUA_PAY_BANK_ACCOUNT,
+                "name": settings.MOTCUA_PAY_BANK_ACCOUNT_NAME,
+            },
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def counter_receipt(request: HttpRequest, code: str, obligation: uuid.UUID) -> HttpResponse:
+    """The electronic receipt, printed by the counter officer."""
+    dossier = _office_dossier(request, code)
+    try:
+        counter_payments.require_counter_officer(dossier=dossier, actor=cast(User, request.user))
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    row = Obligation.objects.filter(
+        public_id=obligation, dossier=dossier, state=ObligationState.PAID
+    ).first()
+    if row is None:
+        raise Http404
+    response = HttpResponse(receipts.receipt_pdf(obligation=row), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-lai-{row.receipt_number}.pdf"'
+    return response

@@ -27,6 +27,7 @@ from motcua.catalog.selectors import agencies_offering, agency_procedures
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.text import query_words
 from motcua.core.throttling import Throttled, throttle_request, throttled_message
+from motcua.delivery import services as delivery_services
 from motcua.documents.models import CitizenDocument, StoredFile
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.models import AccessChannel, Delivery, DossierDraft, DraftStep
@@ -208,9 +209,13 @@ def _render_step(
     elif step == DraftStep.DOCUMENTS:
         context["components"] = _components_context(draft, attach_errors)
     elif step == DraftStep.DELIVERY:
+        eligible = bool(draft.procedure.procedure.postal_eligible)
         context["deliveries"] = [
-            (value, label, DELIVERY_HELP[Delivery(value)]) for value, label in Delivery.choices
+            (value, label, DELIVERY_HELP[Delivery(value)])
+            for value, label in Delivery.choices
+            if eligible or value != Delivery.POST
         ]
+        context["postal"] = _postal_context(request, draft, eligible)
     else:
         context["summary"] = (
             eforms.summary_rows(schema, draft.form_data, commune_name=eforms.commune_label)
@@ -219,8 +224,35 @@ def _render_step(
         )
         context["components"] = _components_context(draft)
         context["delivery_label"] = Delivery(draft.result_delivery).label
+        context["postal_choice"] = delivery_services.draft_postal_get(draft=draft)
         context["form_errors"] = drafts.draft_check_form(draft=draft)
     return render(request, "portal/draft.html", context, status=status)
+
+
+def _postal_context(request: HttpRequest, draft: DossierDraft, eligible: bool) -> dict[str, Any]:
+    """The postal part of the delivery step: what was chosen (or typed in a
+    refused POST), the applicant's name as the default receiver, the fee."""
+    choice = delivery_services.draft_postal_get(draft=draft) if eligible else None
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in _POSTAL_FIELDS}
+        send = request.POST.get("send_dossier") == "1"
+    else:
+        values = {
+            "receiver_name": choice.receiver_name if choice else draft.applicant.name,
+            "receiver_phone": choice.receiver_phone if choice else draft.applicant.phone,
+            "receiver_address": choice.receiver_address if choice else draft.applicant.address,
+        }
+        send = bool(choice and choice.send_dossier)
+    return {
+        "eligible": eligible,
+        "send_dossier": send,
+        "fee": delivery_services.postal_fee_estimate() if eligible else 0,
+        "post_label": Delivery(Delivery.POST).label,
+        **values,
+    }
+
+
+_POSTAL_FIELDS = ("receiver_name", "receiver_phone", "receiver_address")
 
 
 @login_required
@@ -251,8 +283,12 @@ def draft(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
         return redirect(_step_url(the_draft, DraftStep.DELIVERY))
     if step == DraftStep.DELIVERY:
         try:
-            drafts.draft_set_delivery(
-                draft=the_draft, actor=user, result_delivery=request.POST.get("result_delivery", "")
+            delivery_services.draft_postal_set(
+                draft=the_draft,
+                actor=user,
+                result_delivery=request.POST.get("result_delivery", ""),
+                send_dossier=request.POST.get("send_dossier") == "1",
+                **{k: request.POST.get(k, "") for k in _POSTAL_FIELDS},
             )
         except DomainError as exc:
             return _render_step(request, the_draft, step, submit_error=exc, status=422)
@@ -386,7 +422,7 @@ def submit(request: HttpRequest, procedure: uuid.UUID) -> HttpResponse:
         raise Http404
     throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
     try:
-        dossier = drafts.draft_submit(draft=the_draft, actor=user)
+        dossier = delivery_services.draft_submit_with_postal(draft=the_draft, actor=user)
     except DomainError as exc:
         return _render_step(request, the_draft, DraftStep.REVIEW, submit_error=exc, status=422)
     return redirect("portal:submitted", code=dossier.code)

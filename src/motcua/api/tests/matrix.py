@@ -581,6 +581,11 @@ BUILDERS: dict[str, Builder] = {
     "POST webhooks:rotate": lambda w, c: Call(
         "POST", f"/can-bo/webhook/{_webhook(w, c)}/khoa-moi/", form={}
     ),
+    "GET payments:counter": lambda w, c: Call("GET", f"/thanh-toan/can-bo/ho-so/{w.code(c)}/"),
+    "GET payments:counter_receipt": lambda w, c: Call(
+        "GET",
+        f"/thanh-toan/can-bo/ho-so/{w.code('result_ready')}/bien-lai/{_obligation(w, c)}/",
+    ),
 }
 
 

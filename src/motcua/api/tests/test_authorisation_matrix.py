@@ -201,6 +201,10 @@ POST webhooks:toggle                                       agency_a             
 POST webhooks:toggle                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST webhooks:rotate                                       agency_a                  302  404  404  404  404  404  302  404  404  404  404  404  302  404
 POST webhooks:rotate                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:counter                                       submitted                 302  404  404  200  404  404  404  404  404  404  404  404  404  404  # the counter's fee notice: one-stop officer of the receiving agency only
+GET payments:counter                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET payments:counter_receipt                               result_ready              302  404  404  200  404  404  404  404  404  404  404  404  404  404
+GET payments:counter_receipt                               missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 """
 
 

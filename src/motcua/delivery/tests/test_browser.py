@@ -7,18 +7,41 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
+from motcua.accounts.models import Applicant
 from motcua.delivery.models import DeliveryOrder
 from motcua.delivery.services import delivery_order_send
 from motcua.delivery.tests.conftest import fresh
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
 from motcua.dossiers.tests.factories import advance
+from motcua.integrations.smtp.sandbox import SmtpSandbox
+from motcua.integrations.smtp.testing import smtp_sandbox
 from motcua.integrations.vnpost.client import VnpostClient
 from motcua.integrations.vnpost.sandbox import VnpostSandbox
+from motcua.notifications import services as notifications
 from motcua.testing import PASSWORD, Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+__all__ = ["smtp_sandbox"]
+
+CITIZEN_MAIL = "an@example.vn"
+
+
+def _mails(sandbox: SmtpSandbox, subject: str) -> list[str]:
+    """The bodies of the citizen's mails with ``subject`` that arrived in
+    the SMTP sandbox (over its socket)."""
+    return [
+        m.body
+        for m in sandbox.store.messages()
+        if m.recipients == [CITIZEN_MAIL] and m.subject.startswith(subject)
+    ]
+
+
+def _with_mail(dossier: Dossier) -> None:
+    Applicant.objects.filter(pk=dossier.applicant_id).update(email=CITIZEN_MAIL)
 
 
 def _login(page: Any, username: str) -> None:
@@ -77,13 +100,21 @@ def test_result_by_post_to_delivered(
     by_post: Dossier,
     vnpost_sandbox: VnpostSandbox,
     live_server: Any,
+    smtp_sandbox: SmtpSandbox,
 ) -> None:
+    _with_mail(by_post)
     order = _to_the_carrier(page, axe, personas, by_post, vnpost_sandbox, live_server)
     assert order.order_code is not None
     for status in ("picked_up", "in_transit", "delivered"):
         vnpost_sandbox.advance(order.order_code, status)
     assert vnpost_sandbox.webhook_answers == [200, 200, 200]
     assert fresh(by_post).state == State.RETURNED
+    # The worker's notify task of the hand-over, run here: one message, by post.
+    event = by_post.events.get(action="hand_over")
+    notifications.notify_for_event(event_id=event.pk)
+    [body] = _mails(smtp_sandbox, f"Bưu điện đã giao kết quả hồ sơ {by_post.code}")
+    assert order.order_code in body and f"/ho-so-cua-toi/{by_post.code}/" in body
+    assert _mails(smtp_sandbox, f"Đã trả kết quả hồ sơ {by_post.code}") == []
     page.goto(f"/tra-cuu/?ma={by_post.code}&t={by_post.tracking_token}")
     text = page.content()
     assert "Đã giao thành công" in text and "Đang vận chuyển" in text
@@ -99,12 +130,21 @@ def test_failed_delivery_back_to_the_counter(
     by_post: Dossier,
     vnpost_sandbox: VnpostSandbox,
     live_server: Any,
+    smtp_sandbox: SmtpSandbox,
 ) -> None:
+    _with_mail(by_post)
     order = _to_the_carrier(page, axe, personas, by_post, vnpost_sandbox, live_server)
     assert order.order_code is not None
     vnpost_sandbox.advance(order.order_code, "picked_up")
     vnpost_sandbox.advance(order.order_code, "failed", "Không liên lạc được người nhận")
     assert fresh(by_post).state == State.RESULT_READY
+    # The failure enqueued the applicant's message; the worker's task, run here.
+    [job] = DBTaskResult.objects.filter(task_path__endswith="notify_delivery_failed_task")
+    assert job.args_kwargs["args"] == [order.pk]
+    notifications.notify_delivery_failed(order_id=order.pk)
+    notifications.notify_delivery_failed(order_id=order.pk)  # a rerun: nothing new
+    [body] = _mails(smtp_sandbox, f"Bưu điện chưa giao được kết quả hồ sơ {by_post.code}")
+    assert "Không liên lạc được người nhận" in body and "bộ phận một cửa" in body
     _login(page, "congdan")
     page.goto(f"/ho-so-cua-toi/{by_post.code}/")
     alert = page.get_by_role("alert")

@@ -33,6 +33,22 @@ def test_demo_loads_vinh_long_once(client):
             "procedure__code", flat=True
         )
     ) == ["1.011441", "1.013859", "2.000829"]
+    # The full online service: fee at submission, post allowed, every channel.
+    from motcua.notifications.models import ContactPoint
+    from motcua.payments.fees import fee_quote_compute
+    from motcua.payments.models import FeePolicy
+
+    assert "Dịch vụ công trực tuyến toàn trình" in text
+    full = offered.get(procedure__code="2.000635")
+    assert FeePolicy.objects.get(configured=full).due_at == "submission"
+    assert full.procedure.postal_eligible
+    cpv = full.current_version
+    assert cpv is not None
+    assert fee_quote_compute(fees=cpv.fees, channel="online", form_data={}).total_vnd == 8000
+    assert (
+        ContactPoint.objects.filter(user__username="congdan.an", verified_at__isnull=False).count()
+        == 2
+    )
     birth = offered.get(procedure__code="1.001193").current_version
     assert birth is not None and birth.workflow is not None
     assert birth.workflow.template.key == "trong-ngay"

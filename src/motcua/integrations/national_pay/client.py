@@ -10,7 +10,15 @@ from typing import Any
 
 from motcua.integrations.http_json import post_json
 from motcua.integrations.national_pay import protocol as p
-from motcua.payments.gateways import BadCallback, Charge, GatewayError, Notice, Started
+from motcua.payments.gateways import (
+    BadCallback,
+    Charge,
+    GatewayError,
+    Notice,
+    RefundAnswer,
+    RefundRequest,
+    Started,
+)
 
 ANSWERS: dict[str, tuple[str, str]] = {
     "applied": ("00", "Thành công"),
@@ -109,3 +117,35 @@ class NationalPayClient:
             amount_vnd=int(answer.get("SoTien") or 0),
             transaction=str(answer.get("MaGiaoDich", "")),
         )
+
+    def refund(self, request: RefundRequest) -> RefundAnswer:
+        """REFUND, signed like INIT; the answer's check value, reference,
+        request id and amount are checked."""
+        message: dict[str, Any] = {
+            "LoaiBanTin": "REFUND",
+            "PhienBan": p.VERSION,
+            "MaDoiTac": self.partner,
+            "MaThamChieu": request.reference,
+            "MaGiaoDich": request.transaction,
+            "MaYeuCau": request.request_id,
+            "SoTien": str(request.amount_vnd),
+            "LyDo": request.reason[:255],
+            "ThoiGianGD": p.gd_time(datetime.datetime.now(tz=datetime.UTC)),
+        }
+        message["MaXacThuc"] = p.check_value(self.secret, message, p.REFUND_FIELDS)
+        answer = self._post(p.REFUND_PATH, message)
+        if not p.verify(self.secret, answer, p.REFUND_ANSWER_FIELDS):
+            raise GatewayError("REFUND: bad check value")
+        code = str(answer.get("MaLoi", ""))
+        if code in p.REFUND_DONE:
+            same = (
+                str(answer.get("MaThamChieu")) == request.reference
+                and str(answer.get("MaYeuCau")) == request.request_id
+                and str(answer.get("SoTien")) == str(request.amount_vnd)
+            )
+            if not same:
+                raise GatewayError("REFUND: answer about another request or amount")
+            return RefundAnswer("refunded", code, str(answer.get("MaGiaoDichHoan", "")))
+        if code in ("99", ""):
+            raise GatewayError(f"REFUND: {code or 'no code'}")
+        return RefundAnswer("refused", code)

@@ -50,8 +50,33 @@ NOTIFY_FIELDS: tuple[str, ...] = (
 CHECK_FIELDS: tuple[str, ...] = ("LoaiBanTin", "MaDoiTac", "MaThamChieu", "ThoiGianGD")
 CHECK_ANSWER_FIELDS: tuple[str, ...] = ("MaLoi", "MaThamChieu", "SoTien", "MaGiaoDich", "TrangThai")
 
-#: TrangThai: 00 paid, 01 failed or cancelled, 02 pending.
-PAID, FAILED, PENDING = "00", "01", "02"
+#: REFUND (LoaiHinhThanhToan=REFUND on the platform): a full refund of a
+#: paid transaction, ``MaYeuCau`` our request id (the same on every try).
+REFUND_PATH = "/api/thanhtoan/refund"
+REFUND_FIELDS: tuple[str, ...] = (
+    "LoaiBanTin",
+    "PhienBan",
+    "MaDoiTac",
+    "MaThamChieu",
+    "MaGiaoDich",
+    "MaYeuCau",
+    "SoTien",
+    "LyDo",
+    "ThoiGianGD",
+)
+REFUND_ANSWER_FIELDS: tuple[str, ...] = (
+    "MaLoi",
+    "MaThamChieu",
+    "MaYeuCau",
+    "SoTien",
+    "MaGiaoDichHoan",
+)
+#: Refund MaLoi: 00 done, 06 already refunded (an earlier try), 04 unknown,
+#: 05 wrong amount, 07 not refundable, 03 bad check value, 99 error.
+REFUND_DONE = frozenset({"00", "06"})
+
+#: TrangThai: 00 paid, 01 failed or cancelled, 02 pending, 03 refunded.
+PAID, FAILED, PENDING, REFUNDED = "00", "01", "02", "03"
 
 
 def gd_time(moment: datetime.datetime) -> str:

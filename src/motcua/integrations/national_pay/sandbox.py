@@ -100,11 +100,49 @@ def build(*, host: str, port: int, partner: str, secret: str) -> base.RunningSan
                 "MaThamChieu": row.reference,
                 "SoTien": str(row.amount_vnd),
                 "MaGiaoDich": row.transaction,
-                "TrangThai": {"paid": p.PAID, "pending": p.PENDING}.get(row.status, p.FAILED),
+                "TrangThai": {
+                    "paid": p.PAID,
+                    "pending": p.PENDING,
+                    "refunded": p.REFUNDED,
+                }.get(row.status, p.FAILED),
             }
         h.send_json(200, signed(answer, p.CHECK_ANSWER_FIELDS))
 
+    def refund(h: base.SandboxHandler) -> None:
+        """A full refund of a paid transaction; the same transaction again
+        answers 06 (already refunded) with the first refund's number; a
+        reference ending in ``-NOREFUND`` is refused (07)."""
+        msg = read_json(h)
+        echo: dict[str, Any] = {
+            "MaThamChieu": (msg or {}).get("MaThamChieu", ""),
+            "MaYeuCau": (msg or {}).get("MaYeuCau", ""),
+            "SoTien": (msg or {}).get("SoTien", ""),
+            "MaGiaoDichHoan": "",
+        }
+        if msg is None or not p.verify(secret, msg, p.REFUND_FIELDS):
+            h.send_json(200, signed({"MaLoi": "03", **echo}, p.REFUND_ANSWER_FIELDS))
+            return
+        row = h.server.store.get(str(msg.get("MaThamChieu", "")))
+        if msg.get("MaDoiTac") != partner:
+            code = "03"
+        elif row is None:
+            code = "04"
+        elif str(msg.get("SoTien")) != str(row.amount_vnd):
+            code = "05"
+        elif row.status == "refunded":
+            code = "06"
+            echo["MaGiaoDichHoan"] = row.refund_transaction
+        elif row.status != "paid" or row.reference.endswith("-NOREFUND"):
+            code = "07"
+        else:
+            row.status = "refunded"
+            row.refund_transaction = f"HT{row.transaction}"
+            code = "00"
+            echo["MaGiaoDichHoan"] = row.refund_transaction
+        h.send_json(200, signed({"MaLoi": code, **echo}, p.REFUND_ANSWER_FIELDS))
+
     routes: dict[tuple[str, str], base.Route] = {
+        ("POST", p.REFUND_PATH): refund,
         ("POST", p.INIT_PATH): init,
         ("GET", p.PAY_PATH): page,
         ("POST", p.CONFIRM_PATH): confirm,

@@ -12,7 +12,15 @@ from urllib.parse import urlencode
 
 from motcua.integrations.http_json import post_json
 from motcua.integrations.vnpay import protocol as p
-from motcua.payments.gateways import BadCallback, Charge, GatewayError, Notice, Started
+from motcua.payments.gateways import (
+    BadCallback,
+    Charge,
+    GatewayError,
+    Notice,
+    RefundAnswer,
+    RefundRequest,
+    Started,
+)
 
 #: IPN answers: 00/02 stop VNPay's retries, the others make it retry.
 ANSWERS: dict[str, tuple[str, str]] = {
@@ -107,3 +115,38 @@ class VnpayClient:
             amount_vnd=int(answer.get("vnp_Amount", 0)) // 100,
             transaction=str(answer.get("vnp_TransactionNo", "")),
         )
+
+    def refund(self, request: RefundRequest) -> RefundAnswer:
+        """``vnp_Command=refund`` (full), signed over the pipe-joined fields;
+        the answer's checksum, reference and amount are checked."""
+        now = datetime.datetime.now(tz=datetime.UTC)
+        body = {
+            "vnp_RequestId": request.request_id[:32],
+            "vnp_Version": p.VERSION,
+            "vnp_Command": "refund",
+            "vnp_TmnCode": self.tmn_code,
+            "vnp_TransactionType": p.FULL_REFUND,
+            "vnp_TxnRef": request.reference,
+            "vnp_Amount": str(request.amount_vnd * 100),
+            "vnp_TransactionNo": request.transaction,
+            "vnp_TransactionDate": p.vnp_time(request.paid_at),
+            "vnp_CreateBy": request.created_by[:50] or "he-thong",
+            "vnp_CreateDate": p.vnp_time(now),
+            "vnp_IpAddr": "127.0.0.1",
+            "vnp_OrderInfo": f"Hoan tien {request.reference}",
+        }
+        body["vnp_SecureHash"] = p.sign_fields(self.secret, body, p.REFUND_FIELDS)
+        answer = post_json(self.base_url + p.QUERY_PATH, body)
+        expected = p.sign_fields(self.secret, answer, p.REFUND_ANSWER_FIELDS)
+        if not hmac.compare_digest(str(answer.get("vnp_SecureHash", "")), expected):
+            raise GatewayError("refund: bad checksum")
+        code = str(answer.get("vnp_ResponseCode", ""))
+        if code in p.REFUND_DONE:
+            if str(answer.get("vnp_TxnRef")) != request.reference or str(
+                answer.get("vnp_Amount")
+            ) != str(request.amount_vnd * 100):
+                raise GatewayError("refund: answer about another transaction or amount")
+            return RefundAnswer("refunded", code, str(answer.get("vnp_TransactionNo", "")))
+        if code in ("99", ""):
+            raise GatewayError(f"refund: code {code or 'missing'}")
+        return RefundAnswer("refused", code)

@@ -40,6 +40,44 @@ QUERY_ANSWER_FIELDS: tuple[str, ...] = (
     "vnp_TransactionStatus",
 )
 
+#: ``refund`` on the same address as ``querydr``: the checksum covers these
+#: fields pipe-joined, in this order; the answer's covers the second list.
+REFUND_FIELDS: tuple[str, ...] = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionType",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_TransactionNo",
+    "vnp_TransactionDate",
+    "vnp_CreateBy",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+REFUND_ANSWER_FIELDS: tuple[str, ...] = (
+    "vnp_ResponseId",
+    "vnp_Command",
+    "vnp_ResponseCode",
+    "vnp_Message",
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_BankCode",
+    "vnp_PayDate",
+    "vnp_TransactionNo",
+    "vnp_TransactionType",
+    "vnp_TransactionStatus",
+    "vnp_OrderInfo",
+)
+#: Refund answers: 00 done; 94 the same refund was already made (an earlier
+#: try whose answer was lost); 91 unknown transaction, 95 not refundable,
+#: 02/03/97/99 refused. A full refund is transaction type 02.
+REFUND_DONE = frozenset({"00", "94"})
+FULL_REFUND = "02"
+
 
 def vnp_time(moment: datetime.datetime) -> str:
     return moment.astimezone(GMT7).strftime("%Y%m%d%H%M%S")

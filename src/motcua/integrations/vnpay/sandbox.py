@@ -30,6 +30,57 @@ def _result_params(
     return params
 
 
+def _refund(
+    h: base.SandboxHandler, tmn_code: str, secret: str, body: dict[str, str]
+) -> dict[str, str]:
+    """A full refund of a paid transaction; the same transaction again
+    answers 94 (already refunded); a named test case: a reference ending in
+    ``-NOREFUND`` is refused (95)."""
+    answer = {
+        "vnp_ResponseId": str(body.get("vnp_RequestId", "")),
+        "vnp_Command": "refund",
+        "vnp_TmnCode": tmn_code,
+        "vnp_TxnRef": str(body.get("vnp_TxnRef", "")),
+        "vnp_Amount": str(body.get("vnp_Amount", "")),
+        "vnp_BankCode": "NCB",
+        "vnp_PayDate": "",
+        "vnp_TransactionNo": "",
+        "vnp_TransactionType": str(body.get("vnp_TransactionType", "")),
+        "vnp_TransactionStatus": "",
+        "vnp_OrderInfo": str(body.get("vnp_OrderInfo", "")),
+    }
+    row = h.server.store.get(answer["vnp_TxnRef"])
+    if body.get("vnp_SecureHash") != p.sign_fields(secret, body, p.REFUND_FIELDS):
+        answer.update(vnp_ResponseCode="97", vnp_Message="Invalid checksum")
+    elif body.get("vnp_TmnCode") != tmn_code:
+        answer.update(vnp_ResponseCode="02", vnp_Message="Invalid TmnCode")
+    elif row is None:
+        answer.update(vnp_ResponseCode="91", vnp_Message="Not found")
+    elif answer["vnp_Amount"] != str(row.amount_vnd * 100):
+        answer.update(vnp_ResponseCode="03", vnp_Message="Invalid amount")
+    elif row.status == "refunded":
+        answer.update(
+            vnp_ResponseCode="94",
+            vnp_Message="Duplicate request",
+            vnp_TransactionNo=row.refund_transaction,
+            vnp_TransactionStatus="05",
+        )
+    elif row.status != "paid" or row.reference.endswith("-NOREFUND"):
+        answer.update(vnp_ResponseCode="95", vnp_Message="Not refundable")
+    else:
+        row.status = "refunded"
+        row.refund_transaction = f"H{row.transaction}"
+        answer.update(
+            vnp_ResponseCode="00",
+            vnp_Message="Refund success",
+            vnp_PayDate=row.paid_at,
+            vnp_TransactionNo=row.refund_transaction,
+            vnp_TransactionStatus="05",
+        )
+    answer["vnp_SecureHash"] = p.sign_fields(secret, answer, p.REFUND_ANSWER_FIELDS)
+    return answer
+
+
 def build(*, host: str, port: int, tmn_code: str, secret: str, ipn_url: str) -> base.RunningSandbox:
     def pay(h: base.SandboxHandler) -> None:
         q = h.query
@@ -67,6 +118,9 @@ def build(*, host: str, port: int, tmn_code: str, secret: str, ipn_url: str) -> 
             body = json.loads(h.body())
         except ValueError:
             h.send_json(400, {"vnp_ResponseCode": "03"})
+            return
+        if body.get("vnp_Command") == "refund":
+            h.send_json(200, _refund(h, tmn_code, secret, body))
             return
         if body.get("vnp_SecureHash") != p.sign_fields(secret, body, p.QUERY_FIELDS):
             answer = {"vnp_ResponseCode": "97", "vnp_Message": "Invalid checksum"}

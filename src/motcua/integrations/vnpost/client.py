@@ -12,6 +12,18 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+#: The carrier's published tariff (đồng): a base price for the first 500 g
+#: and a step per started 500 g above it. Shown to the applicant as an
+#: estimate before filing; what is recorded is the fee the carrier answers.
+BASE_FEE = 25_000
+PER_500G = 5_000
+
+
+def published_fee(weight_grams: int = 500) -> int:
+    """The shipping fee of the published tariff for ``weight_grams``."""
+    extra = max(0, (weight_grams - 1) // 500)
+    return BASE_FEE + PER_500G * extra
+
 
 class CarrierError(Exception):
     """The carrier refused the order or could not be reached; ``temporary``

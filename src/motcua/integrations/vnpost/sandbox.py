@@ -27,18 +27,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from motcua.integrations.vnpost.client import published_fee
 from motcua.integrations.vnpost.signing import SIGNATURE_HEADER, sign
 
 STATUSES = ("created", "picked_up", "in_transit", "delivered", "failed")
-BASE_FEE = 25_000
-PER_500G = 5_000
 
 
 def fee_for(weight_grams: int) -> int:
-    """Shipping fee in đồng: a base price and a step per started 500 g
-    above the first 500 g."""
-    extra = max(0, (weight_grams - 1) // 500)
-    return BASE_FEE + PER_500G * extra
+    """Shipping fee in đồng: the adapter's published tariff."""
+    return published_fee(weight_grams)
 
 
 @dataclass

@@ -52,7 +52,7 @@ def test_every_event_key_has_a_template_with_the_link(db: None) -> None:
     from motcua.notifications.planning import APPLICANT_TEMPLATES, STATE_TEMPLATES
 
     keys = set(APPLICANT_TEMPLATES.values()) | set(STATE_TEMPLATES.values())
-    keys |= {"queue_new", "step_near_due", "step_overdue"}
+    keys |= {"queue_new", "step_near_due", "step_overdue", "post_delivered", "delivery_failed"}
     for key in sorted(keys):
         template = services.current_template(key)
         assert "{link}" in template.body or "{pay_link}" in template.body, key
@@ -299,4 +299,5 @@ def test_fee_due_has_the_amount_and_the_pay_link(
     services.notify_for_event(event_id=_event(d, "ask_to_pay").pk, now=NOW)
     [mail] = [m for m in smtp_sandbox.store.messages() if m.recipients == ["an@example.vn"]]
     assert "150.000 đồng" in mail.subject and "Lệ phí cấp bản sao" in mail.body
-    assert f"/ho-so-cua-toi/{d.code}/" in mail.body
+    # The pay link opens the dossier's payment page.
+    assert f"https://dichvucong.example.vn/thanh-toan/ho-so/{d.code}/" in mail.body

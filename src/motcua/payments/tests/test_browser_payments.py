@@ -13,15 +13,46 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import State
+from motcua.integrations.httpsandbox import HttpSandbox
 from motcua.integrations.payment_sandbox import RunningSandbox
+from motcua.integrations.smtp.sandbox import SmtpSandbox
+from motcua.integrations.smtp.testing import smtp_sandbox
+from motcua.integrations.testing import sms_sandbox, zalo_sandbox
+from motcua.notifications import services as notifications
+from motcua.notifications.models import ContactPoint, Preference
 from motcua.payments.models import Payment
 from motcua.payments.sandboxes import sandbox_build
 from motcua.payments.tests.helpers import ask_to_pay, counter_dossier, submit_online
 from motcua.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+__all__ = ["sms_sandbox", "smtp_sandbox", "zalo_sandbox"]
+
+
+def _every_channel(personas: Any) -> None:
+    """The citizen chose e-mail, SMS and Zalo, with verified contacts."""
+    from django.utils import timezone
+
+    Preference.objects.update_or_create(
+        user=personas.citizen, defaults={"email": True, "sms": True, "zalo": True}
+    )
+    for kind, value in (("email", "an@example.vn"), ("phone", "0912345678")):
+        ContactPoint.objects.create(
+            user=personas.citizen, kind=kind, value=value, verified_at=timezone.now()
+        )
+
+
+def _read_over_http(sandbox: HttpSandbox) -> list[dict[str, Any]]:
+    """What the SMS / Zalo sandbox received, read over its socket."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{sandbox.url}/messages", timeout=10) as answer:  # noqa: S310
+        items: list[dict[str, Any]] = json.loads(answer.read())["messages"]
+    return items
 
 
 @pytest.fixture
@@ -63,10 +94,28 @@ def test_pay_online_at_submission(
     procedure: Any,
     applicant: Any,
     gateways: dict[str, RunningSandbox],
+    smtp_sandbox: SmtpSandbox,
+    sms_sandbox: HttpSandbox,
+    zalo_sandbox: HttpSandbox,
 ) -> None:
+    _every_channel(personas)
     d = submit_online(personas, procedure, applicant)
+    # The worker's notify task of the submission, run here: the fee due with
+    # the amount and the pay link arrives in each of the citizen's channels.
+    notifications.notify_for_event(event_id=DossierEvent.objects.get(dossier=d).pk)
+    pay_link = f"/thanh-toan/ho-so/{d.code}/"
+    [mail] = [
+        m
+        for m in smtp_sandbox.store.messages()
+        if m.recipients == ["an@example.vn"] and "cần nộp phí" in m.subject
+    ]
+    assert "20.000 đồng" in mail.subject and pay_link in mail.body
+    sms = [m["text"] for m in _read_over_http(sms_sandbox)]
+    assert any("20.000 đồng" in text and pay_link in text for text in sms), sms
+    zns = [m for m in _read_over_http(zalo_sandbox) if m["template_id"] == "300004"]
+    assert len(zns) == 1 and "20.000 đồng" in zns[0]["text"] and pay_link in zns[0]["text"]
     _login(page, f"/nop-ho-so/da-nop/{d.code}/")
-    assert "20000 đồng" in page.locator("#phai-nop").locator("..").inner_text()
+    assert "20.000 đồng" in page.locator("#phai-nop").locator("..").inner_text()
     page.get_by_role("link", name="Thanh toán ngay").click()
     page.wait_for_url(f"**/thanh-toan/ho-so/{d.code}/")
     page.get_by_label("Cổng thanh toán VNPay").check()

@@ -65,7 +65,7 @@ def test_return_page_settles_by_asking_the_gateway(
     client = Client()
     client.force_login(personas.citizen)
     submitted = client.get(f"/nop-ho-so/da-nop/{d.code}/").content.decode()
-    assert "Thanh toán ngay" in submitted and "20000 đồng" in submitted
+    assert "Thanh toán ngay" in submitted and "20.000 đồng" in submitted
     from motcua.payments.services import payment_start
 
     payment = payment_start(

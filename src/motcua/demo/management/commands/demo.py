@@ -7,7 +7,13 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.core.errors import DomainError
-from motcua.demo.loader import demo_accounts_text, load_demo, load_demo_catalog
+from motcua.demo.loader import (
+    demo_accounts_text,
+    full_online_text,
+    load_demo,
+    load_demo_catalog,
+    load_full_online_demo,
+)
 
 #: Reference data loaded before the demo province, in order, when the
 #: command exists (each is idempotent).
@@ -26,6 +32,7 @@ class Command(BaseCommand):
         try:
             report = load_demo()
             catalog = load_demo_catalog()
+            full_online = load_full_online_demo()
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
@@ -36,3 +43,5 @@ class Command(BaseCommand):
             f"({time.perf_counter() - started:.1f} s)."
         )
         self.stdout.write(demo_accounts_text())
+        if full_online:
+            self.stdout.write(full_online_text())
