@@ -57,6 +57,8 @@ import loadgen  # noqa: E402
 from loadgen import Phase, PhaseResult, Workload, percentile  # noqa: E402
 
 HOST = "127.0.0.1"
+#: Name prefix of the throw-away database (``<prefix>_<pid>``).
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "motcua_bench")
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 #: gunicorn's worker heartbeat files belong on a RAM disk (its docs' advice).
 SHM = "/dev/shm"  # noqa: S108
@@ -649,7 +651,7 @@ def bench(plan: Plan, *, show_sql: bool, profile: bool) -> int:
     say(f"python calibration sum(range(1000)): {calibration_us():.1f} us")
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        with fresh_database(f"motcua_bench_{os.getpid()}") as url:
+        with fresh_database(f"{DB_PREFIX}_{os.getpid()}") as url:
             env = django_env(url, tmp / "data")
             started = time.perf_counter()
             run_child([sys.executable, "-m", "motcua", "migrate", "--noinput"], env, "migrate")
@@ -698,7 +700,7 @@ def size_only(total: int) -> int:
     their events, step runs and access logs) up to ``total``."""
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        with fresh_database(f"motcua_bench_{os.getpid()}") as url:
+        with fresh_database(f"{DB_PREFIX}_{os.getpid()}") as url:
             env = django_env(url, tmp / "data")
             run_child([sys.executable, "-m", "motcua", "migrate", "--noinput"], env, "migrate")
             setup_file = tmp / "setup.json"

@@ -47,7 +47,7 @@ from motcua.dossiers.selectors import (
     ACTION_LABELS,
     dossier_events_for_user,
     dossier_get_for_user,
-    dossiers_held_by,
+    queue_parts,
 )
 from motcua.dossiers.states import State
 
@@ -140,7 +140,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = _list_context(request, user)
     filters: listing.DossierFilters = context["filters"]
     held = listing.page_of(
-        listing.apply_filters(dossiers_held_by(user=user), filters),
+        [listing.apply_filters(part, filters) for part in queue_parts(user=user)],
         listing.BY_DUE,
         cursor=request.GET.get("sau", ""),
     )
