@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ def _generate(url: str, n: int) -> None:
         while done < n:
             chunk = min(200_000, n - done)
             conn.execute(
-                GENERATE.format(cols=", ".join(cols), values=values),  # type: ignore[arg-type]
+                GENERATE.format(cols=", ".join(cols), values=values),  # type: ignore[arg-type,unused-ignore]
                 {"n": chunk, "open_share": 0.35},
             )
             done += chunk
@@ -136,8 +137,8 @@ def child(setup_path: Path, requests: int, pages: int) -> int:
     from django.test.utils import CaptureQueriesContext
 
     setup = json.loads(setup_path.read_text())
-    client = Client()
-    officer = {"HTTP_AUTHORIZATION": f"Bearer {setup['tokens']['officer']}"}
+    client = Client(HTTP_HOST="127.0.0.1")
+    officer: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {setup['tokens']['officer']}"}
     url = "/api/v1/dossiers"
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
@@ -162,10 +163,10 @@ def child(setup_path: Path, requests: int, pages: int) -> int:
         resp = client.get(url, {"limit": 100, "cursor": cursor}, **officer)
     deep = cursors[-1] if cursors else ""
     held_code = setup["track"][0][0]
-    paths = {
+    paths: dict[str, Callable[[], Any]] = {
         "queue page 1 (100)": queue_first,
         f"queue page {len(cursors) + 1} (100)": lambda: client.get(
-            url, {"limit": 100, "cursor": deep}, **officer
+            url, {"limit": "100", "cursor": deep}, **officer
         ),
         "dossier read": lambda: client.get(f"{url}/{held_code}", **officer),
         "public tracking": lambda: client.get(f"{url}/track/{code_t}", {"factor": token_t}),
@@ -173,7 +174,8 @@ def child(setup_path: Path, requests: int, pages: int) -> int:
     results = {}
     for name, call in paths.items():
         call()  # warm
-        times, sql = [], 0
+        times: list[float] = []
+        sql = 0
         cpu0, pg0 = time.process_time(), _cpu_of(backend)
         for _ in range(requests):
             with CaptureQueriesContext(connection) as captured:

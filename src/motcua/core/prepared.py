@@ -45,7 +45,9 @@ def _stand_in(marker: Any, i: int) -> Any:
 
 def _find(params: list[Any], marker: Any) -> tuple[int, Callable[[Any], Any] | None]:
     """Where ``marker`` sits among ``params`` and how a value is bound there."""
-    found = [(i, None) for i, p in enumerate(params) if type(p) is type(marker) and p == marker]
+    found: list[tuple[int, Callable[[Any], Any] | None]] = [
+        (i, None) for i, p in enumerate(params) if type(p) is type(marker) and p == marker
+    ]
     if isinstance(marker, uuid.UUID):
         found += [(i, _uuid_hex) for i, p in enumerate(params) if p == marker.hex]
         found = [(i, conv or _uuid_value) for i, conv in found]

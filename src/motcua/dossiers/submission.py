@@ -99,7 +99,7 @@ def procedure_for_submission(public_id: object) -> ConfiguredProcedure | None:
         return None
     procedure: ConfiguredProcedure = found[0]
     if procedure.current_version_id is not None:
-        ConfiguredProcedure._meta.get_field("current_version").set_cached_value(  # type: ignore[union-attr]
+        ConfiguredProcedure._meta.get_field("current_version").set_cached_value(
             procedure, pinned_version(procedure.current_version_id)
         )
     return procedure
