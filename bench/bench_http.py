@@ -57,6 +57,8 @@ import loadgen  # noqa: E402
 from loadgen import Phase, PhaseResult, Workload, percentile  # noqa: E402
 
 HOST = "127.0.0.1"
+#: Name prefix of the throw-away database (``<prefix>_<pid>``).
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "motcua_bench")
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 #: The bench database is named ``<prefix>_<pid>`` (``BENCH_DB_PREFIX``, default ``motcua_bench``).
 DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "motcua_bench")

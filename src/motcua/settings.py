@@ -74,6 +74,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT for the web's connections: its short statements never repay the
+    # compilation (it took most of a queue page's time; decision 0047).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # A streaming replica for opted-in reads, and behind PgBouncer (transaction
 # pooling): docs/installation.md, motcua/core/db.py, decision 0048.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(

@@ -8,8 +8,16 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from motcua.accounts.models import PROVINCE_WIDE_ROLES, ApiToken, Role, RoleAssignment, User
+from motcua.accounts.models import (
+    PROVINCE_WIDE_ROLES,
+    ApiToken,
+    Applicant,
+    Role,
+    RoleAssignment,
+    User,
+)
 from motcua.core.errors import NotFound
+from motcua.core.prepared import INT_MARKER, UUID_MARKER, PreparedRead
 from motcua.units.models import Agency
 
 
@@ -91,3 +99,24 @@ def user_is_staff(*, user: User) -> bool:
     holding a role in some agency. An applicant (or an account not yet given
     a role) is not staff, whatever Django's ``is_staff`` flag says."""
     return user.is_superuser or RoleAssignment.objects.filter(user=user).exists()
+
+
+_APPLICANT_OF_USER = PreparedRead(
+    lambda user_id: Applicant.objects.filter(user_id=user_id)[:1], markers=(INT_MARKER,)
+)
+_APPLICANT_BY_PUBLIC_ID = PreparedRead(
+    lambda public_id: Applicant.objects.filter(public_id=public_id)[:1], markers=(UUID_MARKER,)
+)
+
+
+def applicant_of_user(*, user_id: int) -> Applicant | None:
+    """The applicant record of the account ``user_id`` (one ``SELECT``
+    compiled once per connection, no ORDER BY)."""
+    found = _APPLICANT_OF_USER.models(Applicant, user_id)
+    return found[0] if found else None
+
+
+def applicant_by_public_id(*, public_id: object) -> Applicant | None:
+    """The applicant ``public_id`` (one compiled ``SELECT``)."""
+    found = _APPLICANT_BY_PUBLIC_ID.models(Applicant, public_id)
+    return found[0] if found else None

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from motcua.accounts.models import (
@@ -28,6 +27,7 @@ from motcua.accounts.selectors import ROLE_MANAGERS, roles_grantable, user_has_r
 from motcua.accounts.validators import validate_personal_id, validate_tax_code
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.core.limits import nfc
+from motcua.core.prepared import PreparedRead
 from motcua.units.models import AdministrativeUnit, Agency, Generation, Level
 
 
@@ -239,21 +239,27 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+_TOKEN_BY_DIGEST = PreparedRead(
+    lambda digest: ApiToken.objects.select_related("user").filter(
+        digest=digest, revoked_at__isnull=True, user__is_active=True
+    )[:1]
+)
+
+
 def api_token_check(*, raw: str) -> ApiToken | None:
     """The live token ``raw`` (not revoked, not expired, its user active),
-    with its user; ``None`` otherwise. One ``SELECT``, no write: this runs
-    on every API request."""
-    now = timezone.now()
-    # ``[:1]`` rather than ``.first()``: no ORDER BY on this hot path.
-    found = list(
-        ApiToken.objects.select_related("user").filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            digest=_digest(raw),
-            revoked_at__isnull=True,
-            user__is_active=True,
-        )[:1]
-    )
-    return found[0] if found else None
+    with its user; ``None`` otherwise. One ``SELECT`` compiled once per
+    connection (:class:`~motcua.core.prepared.PreparedRead`), read fresh on
+    every request so a revocation or a deactivated account counts at once;
+    the expiry is compared here, not in SQL (no time parameter). No write:
+    this runs on every API request."""
+    found = _TOKEN_BY_DIGEST.objects(_digest(raw))
+    if not found:
+        return None
+    token: ApiToken = found[0]
+    if token.expires_at is not None and token.expires_at <= timezone.now():
+        return None
+    return token
 
 
 def api_token_authenticate(*, raw: str) -> User | None:

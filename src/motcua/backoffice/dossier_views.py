@@ -48,7 +48,7 @@ from motcua.dossiers.selectors import (
     ACTION_LABELS,
     dossier_events_for_user,
     dossier_get_for_user,
-    dossiers_held_by,
+    queue_parts,
 )
 from motcua.dossiers.states import State
 
@@ -143,7 +143,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     found = None
     with reading():  # a streaming replica, when there is one (core/db.py)
         held = listing.page_of(
-            listing.apply_filters(dossiers_held_by(user=user), filters),
+            [listing.apply_filters(part, filters) for part in queue_parts(user=user)],
             listing.BY_DUE,
             cursor=request.GET.get("sau", ""),
         )

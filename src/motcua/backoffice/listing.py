@@ -5,19 +5,18 @@ key), never an OFFSET, so page 200 costs what page 1 costs."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.backoffice.selectors import WARNING_WINDOW
 from motcua.calendar.engine import LOCAL_TZ
+from motcua.dossiers import paging
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
 
@@ -113,81 +112,27 @@ def apply_filters(
 
 
 # ------------------------------------------------------------ keyset paging
+# The paging itself is the dossiers' (``dossiers.paging``: a row comparison
+# on (key, id) that the list's index answers with a range scan).
 
-
-@dataclass(frozen=True)
-class Ordering:
-    """A list's sort: by ``field`` (ascending, nulls last, or descending),
-    then by id in the same direction."""
-
-    field: str
-    descending: bool = False
-
-    def order(self, dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
-        if self.descending:
-            return dossiers.order_by(F(self.field).desc(nulls_last=True), "-id")
-        return dossiers.order_by(F(self.field).asc(nulls_last=True), "id")
-
-    def after(self, value: datetime.datetime | None, pk: int) -> Q:
-        """Rows that come after (``value``, ``pk``) in this order."""
-        f = self.field
-        if value is None:  # already among the nulls, which come last
-            return Q(**{f"{f}__isnull": True, "id__lt" if self.descending else "id__gt": pk})
-        op = "lt" if self.descending else "gt"
-        return (
-            Q(**{f"{f}__{op}": value})
-            | Q(**{f: value, f"id__{op}": pk})
-            | Q(**{f"{f}__isnull": True})
-        )
-
-
-BY_DUE = Ordering("due_at")
-BY_RECEIVED = Ordering("submitted_at", descending=True)
-
-
-def _encode(value: datetime.datetime | None, pk: int) -> str:
-    raw = f"{value.isoformat() if value else ''}|{pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime.datetime | None, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        value = datetime.datetime.fromisoformat(stamp) if stamp else None
-        number = int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-    if (value is not None and value.tzinfo is None) or not 0 < number < 2**63:
-        return None
-    return value, number
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Dossier]
-    next_cursor: str
-    is_first: bool
+Ordering = paging.Ordering
+Page = paging.Page
+BY_DUE = paging.BY_DUE
+BY_RECEIVED = paging.BY_RECEIVED
 
 
 def page_of(
-    dossiers: QuerySet[Dossier], ordering: Ordering, *, cursor: str = "", size: int | None = None
+    dossiers: QuerySet[Dossier] | Sequence[QuerySet[Dossier]],
+    ordering: Ordering,
+    *,
+    cursor: str = "",
+    size: int | None = None,
 ) -> Page:
-    """One page of ``dossiers`` in ``ordering``, after ``cursor`` (an
-    unreadable cursor starts again from the first page)."""
-    size = size or PAGE_SIZE
-    position = _decode(cursor) if cursor else None
-    rows = ordering.order(dossiers)
-    if position is not None:
-        rows = rows.filter(ordering.after(*position))
-    items = list(rows[: size + 1])
-    more = len(items) > size
-    items = items[:size]
-    next_cursor = ""
-    if more:
-        last = items[-1]
-        next_cursor = _encode(getattr(last, ordering.field), last.pk)
-    return Page(items=items, next_cursor=next_cursor, is_first=position is None)
+    """One page of ``dossiers`` (a queryset, or the parts of a union such as
+    the officer's queue) in ``ordering``, after ``cursor`` (an unreadable
+    cursor starts again from the first page)."""
+    position = paging.decode_cursor(cursor) if cursor else None
+    return paging.page_of(dossiers, ordering, position=position, size=size or PAGE_SIZE)
 
 
 def query_with(params: Mapping[str, Any], **changes: str) -> str:

@@ -9,23 +9,24 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.params import functions as param
 from pydantic import Field
 
-from motcua.accounts.models import Applicant, User
+from motcua.accounts.models import User
+from motcua.accounts.selectors import applicant_by_public_id, applicant_of_user
 from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
 from motcua.api.idempotency import request_fingerprint
-from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.db import reading
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.throttling import throttle_request, throttle_tracking
 from motcua.documents.models import StoredFile
-from motcua.dossiers import answers, selectors, services
+from motcua.dossiers import answers, paging, selectors, services
 from motcua.dossiers.attachments import Attachment
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import State
+from motcua.dossiers.submission import procedure_for_submission
 
 router = Router(tags=["Hồ sơ"])
 
@@ -227,22 +228,13 @@ def submit(
 ) -> Status[DossierOut]:
     user = _user(request)
     throttle_request(request=request, scope="submit", setting="MOTCUA_THROTTLE_SUBMIT")
-    procedure = (
-        ConfiguredProcedure.objects.select_related(
-            "agency__province",
-            "current_version__workflow",
-            "current_version__eform",
-            "current_version__procedure_version",
-        )
-        .filter(public_id=payload.procedure)
-        .first()
-    )
+    procedure = procedure_for_submission(payload.procedure)
     if procedure is None:
         raise NotFound("Không tìm thấy thủ tục.", code="procedure_not_found")
     if payload.applicant is not None:
-        applicant = Applicant.objects.filter(public_id=payload.applicant).first()
+        applicant = applicant_by_public_id(public_id=payload.applicant)
     else:
-        applicant = Applicant.objects.filter(user=user).first()
+        applicant = applicant_of_user(user_id=user.pk)
     if applicant is None:
         raise DomainError("Không xác định được người nộp hồ sơ.", code="applicant_required")
     dossier = services.dossier_submit(
@@ -279,22 +271,53 @@ def _attachments(documents: list[DocumentIn]) -> list[Attachment]:
     return [Attachment(file=stored[d.file], component_id=d.component) for d in documents]
 
 
-@router.get("", response=list[DossierOut], auth=STAFF_AUTH, summary="Danh sách hồ sơ")
+@router.get(
+    "",
+    response=list[DossierOut],
+    auth=STAFF_AUTH,
+    summary="Danh sách hồ sơ",
+    description=(
+        "Trang theo con trỏ (keyset), không dùng OFFSET: khi còn trang sau, tiêu đề "
+        "`X-Next-Cursor` mang con trỏ; gửi lại nó trong tham số `cursor` để lấy trang sau. "
+        "Con trỏ không hợp lệ: 422 problem+json, mã `cursor_invalid`."
+    ),
+)
 def list_dossiers(
     request: HttpRequest,
+    response: HttpResponse,
     mine: bool = False,
     limit: Annotated[int, param.Query(50, ge=1, le=settings.MOTCUA_PAGE_SIZE_MAX)] = 50,
+    cursor: Annotated[
+        str,
+        param.Query(
+            "",
+            max_length=200,
+            description="Con trỏ trang sau (tiêu đề X-Next-Cursor của trang trước)",
+        ),
+    ] = "",
 ) -> list[DossierOut]:
-    """``mine=1``: the dossiers the user filed (or were filed for them);
-    otherwise the officer's queue, soonest due first."""
+    """``mine=1``: the dossiers the user filed (or were filed for them),
+    newest first; otherwise the officer's queue, soonest due first."""
     user = _user(request)
-    qs = (
-        selectors.dossiers_of_applicant(user=user)
-        if mine
-        else selectors.dossiers_held_by(user=user)
-    )
-    with reading():
-        return [_out(d) for d in qs[:limit]]
+    position = paging.decode_cursor(cursor) if cursor else None
+    if cursor and position is None:
+        raise paging.InvalidCursor("Con trỏ trang không hợp lệ.", code="cursor_invalid")
+    with reading():  # a streaming replica, when there is one (core/db.py)
+        page = (
+            paging.page_of(
+                selectors.dossiers_of_applicant(user=user),
+                paging.BY_RECEIVED,
+                position=position,
+                size=limit,
+            )
+            if mine
+            else paging.page_of(
+                selectors.queue_parts(user=user), paging.BY_DUE, position=position, size=limit
+            )
+        )
+    if page.next_cursor:
+        response["X-Next-Cursor"] = page.next_cursor
+    return [_out(d) for d in page.items]
 
 
 @router.get("/{code}", response=DossierOut, auth=STAFF_AUTH, summary="Chi tiết hồ sơ")

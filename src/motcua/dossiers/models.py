@@ -166,13 +166,18 @@ class Dossier(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["due_at"], condition=_OPEN, name="dossier_open_due_idx"),
+            # Keyset lists (dossiers.paging): every list's sort key ends in id,
+            # so a page is one index range even when thousands share a due.
+            models.Index(fields=["due_at", "id"], condition=_OPEN, name="dossier_open_due_idx"),
             models.Index(
-                fields=["holder_agency", "holder_role", "due_at"],
+                fields=["holder_agency", "holder_role", "due_at", "id"],
                 condition=_QUEUE,
                 name="dossier_queue_idx",
             ),
-            models.Index(fields=["receiving_agency", "submitted_at"], name="dossier_recv_idx"),
+            models.Index(
+                fields=["receiving_agency", "submitted_at", "id"], name="dossier_recv_idx"
+            ),
+            models.Index(fields=["submitted_by", "submitted_at", "id"], name="dossier_filer_idx"),
             models.Index(fields=["processing_agency", "state"], name="dossier_proc_idx"),
         ]
 

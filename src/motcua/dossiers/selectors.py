@@ -222,6 +222,39 @@ def dossiers_held_by(*, user: User) -> QuerySet[Dossier]:
     )
 
 
+def queue_parts(*, user: User) -> list[QuerySet[Dossier]]:
+    """The officer's queue (:func:`dossiers_held_by`) as the parts of a
+    union, each answered by one index range in due order
+    (``dossier_queue_idx`` on holder agency, holder role, due, id): one part
+    per (agency, role) the person holds, and one for the open consultations
+    of their units. Page them with :func:`motcua.dossiers.paging.page_of`."""
+    pairs = sorted(
+        set(
+            RoleAssignment.objects.filter(user=user, agency__isnull=False).values_list(
+                "agency_id", "role"
+            )
+        )
+    )
+    open_dossiers = _dossiers().filter(state__in=sorted(QUEUE_STATES))
+    parts = [
+        open_dossiers.filter(holder_agency_id=agency_id, holder_role=role).filter(
+            Q(holder_user__isnull=True) | Q(holder_user=user)
+        )
+        for agency_id, role in pairs
+    ]
+    if pairs:
+        mine = Q()
+        for agency_id, role in pairs:
+            mine |= Q(agency_id=agency_id, role=role)
+        consulted = (
+            StepRun.objects.filter(mine, ended_at__isnull=True)
+            .exclude(parent_step="")
+            .values("dossier_id")
+        )
+        parts.append(open_dossiers.filter(pk__in=consulted))
+    return parts
+
+
 def dossiers_of_applicant(*, user: User) -> QuerySet[Dossier]:
     """Dossiers ``user`` filed or that were filed for them, newest first."""
     if not user.is_authenticated:

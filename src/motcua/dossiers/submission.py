@@ -42,7 +42,7 @@ from motcua.dossiers.codes import next_code
 from motcua.dossiers.engine import Change, build_event, first_step, prepare_change
 from motcua.dossiers.hooks import run_event_hooks
 from motcua.dossiers.models import Channel, Delivery, DocumentKind, Dossier, FormSet, StepRun
-from motcua.dossiers.prepared import INT_MARKER, TEXT_MARKER, PreparedRead
+from motcua.dossiers.prepared import INT_MARKER, TEXT_MARKER, UUID_MARKER, PreparedRead
 from motcua.dossiers.states import State, national_status
 from motcua.units.models import Agency
 
@@ -78,6 +78,31 @@ _BY_KEY = PreparedRead(
     lambda user_id, key: Dossier.objects.filter(submitted_by_id=user_id, idempotency_key=key)[:1],
     markers=(INT_MARKER, TEXT_MARKER),
 )
+
+
+_PROCEDURE = PreparedRead(
+    lambda public_id: ConfiguredProcedure.objects.select_related("agency__province").filter(
+        public_id=public_id
+    )[:1],
+    markers=(UUID_MARKER,),
+)
+
+
+def procedure_for_submission(public_id: object) -> ConfiguredProcedure | None:
+    """The configured procedure ``public_id`` with its agency and province
+    (one ``SELECT`` compiled once per connection, read fresh: a procedure
+    switched off or a new current version counts at once) and its current
+    version from the per-process cache of pinned versions (a version is
+    immutable once in use)."""
+    found = _PROCEDURE.objects(public_id)
+    if not found:
+        return None
+    procedure: ConfiguredProcedure = found[0]
+    if procedure.current_version_id is not None:
+        ConfiguredProcedure._meta.get_field("current_version").set_cached_value(
+            procedure, pinned_version(procedure.current_version_id)
+        )
+    return procedure
 
 
 def _by_key(actor: User, key: str, fingerprint: str = "") -> Dossier | None:

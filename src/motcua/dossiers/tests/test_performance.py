@@ -192,3 +192,31 @@ def test_tracking_matches_the_slow_path(
     assert [e.action for e in t.timeline] == ["submit", "accept", "forward"]
     assert t.holding_unit == d.processing_agency.name
     assert t.state == "processing" and t.national_status == 4
+
+
+#: The officer's queue through the API, any page: token, the person's roles,
+#: one keyset range per held (agency, role) and one for consultations.
+API_QUEUE_PAGE = 4
+
+
+@pytest.mark.usefixtures("memory_cache")
+def test_api_queue_page_budget(
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+    warm: None,
+    client: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(3):
+        _file(personas, procedure, applicant)
+    officer = bearer(personas.officer)
+    with django_assert_max_num_queries(API_QUEUE_PAGE):
+        first = client.get(URL, {"limit": 2}, **officer)
+    assert first.status_code == 200, first.content
+    cursor = first.headers["X-Next-Cursor"]
+    # + per part, the rows without a due moment (read once the keyed rows run out)
+    with django_assert_max_num_queries(API_QUEUE_PAGE + 2):
+        resp = client.get(URL, {"limit": 2, "cursor": cursor}, **officer)
+    assert resp.status_code == 200, resp.content
+    assert len(first.json()) + len(resp.json()) == 3

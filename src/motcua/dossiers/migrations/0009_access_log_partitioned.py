@@ -51,6 +51,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dossiers", "0007_signed_result_mark")]
+    dependencies = [("dossiers", "0008_keyset_list_indexes")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
