@@ -75,7 +75,7 @@ _TOP = {
 class LineError(ValueError):
     """A line that cannot be imported, and why."""
 
-    def __init__(self, reason: str, *, code: str = "invalid") -> None:
+    def __init__(self, reason: str, code: str = "invalid") -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code

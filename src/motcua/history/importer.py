@@ -360,6 +360,7 @@ def import_file(
     progress: Callable[[Summary], None] | None = None,
 ) -> Summary:
     """Import a JSON Lines file (``OSError`` when it cannot be read)."""
+    path.open("rb").close()  # unreadable: fail before anything is imported
     return import_lines(_lines(path), source=path.name, now=now, progress=progress)
 
 

@@ -15,7 +15,12 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from motcua.dossiers.hooks import register_event_hook, registered_hooks, unregister_event_hook
+from motcua.dossiers.hooks import (
+    EventHook,
+    register_event_hook,
+    registered_hooks,
+    unregister_event_hook,
+)
 
 _ACTIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("motcua_history_importing")
 
@@ -28,7 +33,7 @@ def active() -> bool:
     return _ACTIVE.get(False)
 
 
-def _silenced_hook(name: str):  # type: ignore[no-untyped-def]
+def _silenced_hook(name: str) -> EventHook:
     if name == "notifications.notify":
         from motcua.notifications.hooks import on_event
 

@@ -204,7 +204,7 @@ def test_bad_lines_are_reported_by_number(procedure: ConfiguredProcedure, tmp_pa
     assert Dossier.objects.count() == 2
 
 
-def test_unreadable_file_is_an_error(tmp_path: Path) -> None:
+def test_unreadable_file_is_an_error(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("history_import", str(tmp_path / "missing.jsonl"), stdout=io.StringIO())
 
