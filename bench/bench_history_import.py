@@ -40,7 +40,8 @@ def child(label: str, dossiers: int, tmp: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from motcua.history.generator import LOCAL_TZ, dumps, generate, province_plan
+    from motcua.history.format import LOCAL_TZ
+    from motcua.history.generator import dumps, generate, province_plan
     from motcua.history.importer import import_file
     from motcua.history.models import ImportedDossier
 

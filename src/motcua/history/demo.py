@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from motcua.history.generator import LOCAL_TZ, dumps, generate, province_plan
+from motcua.history.format import LOCAL_TZ
+from motcua.history.generator import dumps, generate, province_plan
 from motcua.history.importer import Summary, import_texts
 from motcua.history.models import ImportedDossier
 

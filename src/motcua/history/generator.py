@@ -164,9 +164,7 @@ def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in HOLIDAYS
 
 
-_SESSIONS_H = tuple(
-    (s.hour + s.minute / 60, e.hour + e.minute / 60) for s, e in SESSIONS
-)
+_SESSIONS_H = tuple((s.hour + s.minute / 60, e.hour + e.minute / 60) for s, e in SESSIONS)
 _DAY_HOURS = sum(e - s for s, e in _SESSIONS_H)
 
 
@@ -241,7 +239,7 @@ def _person_name(rng: random.Random) -> str:
 
 
 def _applicants(rng: random.Random, count: int) -> list[dict[str, str]]:
-    pool = []
+    pool: list[dict[str, str]] = []
     seen: set[str] = set()
     while len(pool) < count:
         if rng.random() < 0.08:
@@ -529,8 +527,8 @@ def generate(
         while not is_working_day(day) and channel != "online":
             day += datetime.timedelta(days=1)  # the counter is closed: the next working day
         received = _received(rng, day, channel)
-        if received > until:
-            continue
+        if received > until:  # the last day, after ``until``: earlier that day
+            received = until - datetime.timedelta(minutes=rng.randrange(1, 240))
         yield _one(
             rng,
             number=f"{prefix}-{day.year}-{n:0{width}d}",

@@ -206,6 +206,7 @@ class Importer:
                 channel=record.channel,
                 result_delivery=record.result_delivery,
                 processing_agency=processing,
+                documents_held_elsewhere=True,
                 now=record.received_at,
             )
         except DomainError as exc:

@@ -100,6 +100,8 @@ def test_one_dossier_through_the_services(procedure: ConfiguredProcedure) -> Non
     dossier = Dossier.objects.get(imported_from__legacy_id="CU-1")
     assert dossier.state == State.RETURNED
     assert DossierEvent.objects.filter(dossier=dossier).count() == 11 == summary.events
+    submitted = DossierEvent.objects.get(dossier=dossier, seq=1)
+    assert submitted.payload["documents_held_elsewhere"] is True  # papers stay in the old system
     assert [r.step_key for r in StepRun.objects.filter(dossier=dossier).order_by("id")] == [
         "reception",
         "specialist",

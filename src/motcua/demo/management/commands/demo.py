@@ -24,6 +24,12 @@ class Command(BaseCommand):
             help="nạp cả năm hồ sơ lịch sử sinh sẵn (khoảng 80.000 hồ sơ) thay cho lát nhỏ",
         )
         parser.add_argument("--no-history", action="store_true", help="không nạp hồ sơ lịch sử")
+        parser.add_argument(
+            "--history-dossiers",
+            type=int,
+            default=None,
+            help="số hồ sơ lịch sử nạp (mặc định 1.500, hoặc 80.000 với --full-year)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -46,5 +52,10 @@ class Command(BaseCommand):
         if not options.get("no_history"):
             from motcua.history.demo import load_history
 
-            self.stdout.write(load_history(full_year=bool(options.get("full_year"))))
+            self.stdout.write(
+                load_history(
+                    full_year=bool(options.get("full_year")),
+                    dossiers=options.get("history_dossiers"),
+                )
+            )
         self.stdout.write(demo_accounts_text())

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.history.generator import LOCAL_TZ, dumps, generate, province_plan
+from motcua.history.format import LOCAL_TZ
+from motcua.history.generator import dumps, generate, province_plan
 
 
 class Command(BaseCommand):
