@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "motcua.national",
     "motcua.outbox",
     "motcua.webhooks",
+    "motcua.history",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -141,6 +141,7 @@ def dossier_submit(
     consent_note: str = "",
     processing_agency: Agency | None = None,
     attachments: Sequence[Attachment] = (),
+    documents_held_elsewhere: bool = False,
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """File a dossier for ``applicant`` under ``procedure``'s current
@@ -151,7 +152,11 @@ def dossier_submit(
     and starts the first workflow step. A retry with the same
     ``idempotency_key`` by the same ``actor`` returns the first dossier; when
     both carry an ``idempotency_fingerprint`` (the API's hash of the request)
-    and they differ, it is refused with ``idempotency_key_reused`` (409)."""
+    and they differ, it is refused with ``idempotency_key_reused`` (409).
+
+    ``documents_held_elsewhere`` is for imported history only (``motcua.history``):
+    the papers stay in the legacy system, so the required documents are not
+    asked for here; the submit event records it (``documents_held_elsewhere``)."""
     now = aware_now(now)
     if idempotency_key:
         existing = _by_key(actor, idempotency_key, idempotency_fingerprint)
@@ -218,9 +223,14 @@ def dossier_submit(
         ),
     )
     checked = files.check_attachments(
-        dossier=dossier, actor=actor, attachments=attachments, require_all=True
+        dossier=dossier,
+        actor=actor,
+        attachments=attachments,
+        require_all=not documents_held_elsewhere,
     )
     payload: dict[str, Any] = {"channel": channel, "assisted": assisted}
+    if documents_held_elsewhere:
+        payload["documents_held_elsewhere"] = True
     if checked:
         payload["documents"] = files.payload_of(checked)
     if channel == Channel.COUNTER:

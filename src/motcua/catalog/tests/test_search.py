@@ -111,7 +111,7 @@ def test_search_quality_on_the_demo_catalogue(django_db_setup: None, db: None) -
     demo province, the synonyms, the queries kept in the repo."""
     from motcua.catalog.search_quality import default_queries_path, queries_read, search_quality
 
-    call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("demo", "--no-history", stdout=io.StringIO(), stderr=io.StringIO())
     cases = queries_read(path=default_queries_path())
     assert len(cases) >= 60
     assert {c.kind for c in cases} == {"thu_tuc", "co_quan"}

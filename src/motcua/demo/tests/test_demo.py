@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_loads_vinh_long_once(client):
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--history-dossiers", "40", stdout=out)
     text = out.getvalue()
     assert "Tỉnh demo Vĩnh Long: 141 cơ quan mới" in text
+    # The history slice: generated for the real demo catalogue, imported whole.
+    assert "40 hồ sơ mới" in text and "0 bị từ chối" in text, text
     assert "motcua.phukhuong" in text and DEMO_PASSWORD in text
 
     vinh_long = Agency.objects.filter(province__code="86", province__generation="2025")
@@ -56,7 +58,8 @@ def test_demo_loads_vinh_long_once(client):
     users = User.objects.count()
 
     again = io.StringIO()
-    call_command("demo", stdout=again)
+    call_command("demo", "--history-dossiers", "40", stdout=again)
+    assert "đã được nạp từ trước" in again.getvalue()
     assert (
         "0 cơ quan mới, 0 cán bộ mới, 0 người nộp mới; 0 bộ thủ tục chuẩn mới" in again.getvalue()
     )
