@@ -120,6 +120,8 @@ def periodic_statistics(
         row = table.get(key)
         if row is None:
             row = table[key] = StatRow(procedure_code=code, procedure=name, agency=agency)
+        if accepted_at is None:  # excluded by the filter; for the type checker
+            continue
         if accepted_at < start:
             row.carried_over += 1
         else:

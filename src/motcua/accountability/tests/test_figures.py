@@ -30,7 +30,7 @@ def in_period(moment: datetime.datetime | None) -> bool:
 
 
 def events() -> list[dict[str, Any]]:
-    return list(DossierEvent.objects.values().order_by("dossier_id", "seq"))
+    return [dict(e) for e in DossierEvent.objects.values().order_by("dossier_id", "seq")]
 
 
 def province_ids(world: World) -> tuple[int, ...]:
