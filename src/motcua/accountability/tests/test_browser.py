@@ -25,7 +25,9 @@ def test_inspector_accountability_pages(
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
     )
-    context.set_default_timeout(10_000)
+    # Generous waits: the journey checks what it sees, never how fast.
+    context.set_default_timeout(60_000)
+    context.set_default_navigation_timeout(60_000)
     page = context.new_page()
     try:
         page.goto("/dang-nhap/?next=/can-bo/trach-nhiem/")
