@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "motcua.outbox",
     "motcua.webhooks",
     "motcua.history",
+    "motcua.accountability",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -691,6 +692,26 @@ MOTCUA_EMC_EVENTS_URL = env_str(
     "MOTCUA_EMC_EVENTS_URL",
     "http://127.0.0.1:8093/TrackingMCDT",
     "EMC's endpoint for server-side dossier events (the simulator's by default).",
+# ---------------------------------------------------------------- accountability
+MOTCUA_ACCOUNTABILITY_PAGE_SIZE = env_int(
+    "MOTCUA_ACCOUNTABILITY_PAGE_SIZE", 50, "Rows per page of the accountability lists."
+)
+MOTCUA_ACCOUNTABILITY_BOUNCES = env_int(
+    "MOTCUA_ACCOUNTABILITY_BOUNCES",
+    2,
+    "A dossier is listed as bounced when it was sent back or moved between units more than this "
+    "many times (the page's filter starts from it).",
+)
+MOTCUA_EXPORT_MAX_ROWS = env_int(
+    "MOTCUA_EXPORT_MAX_ROWS",
+    100_000,
+    "Most rows one CSV or xlsx export of the accountability tables may hold; beyond it the page "
+    "asks for a shorter period or one unit.",
+)
+MOTCUA_THROTTLE_EXPORT = env_str(
+    "MOTCUA_THROTTLE_EXPORT",
+    "60/h,300/d",
+    "Exports (CSV, xlsx) of the accountability tables per account.",
 )
 
 # ---------------------------------------------------------------- transport and headers

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("motcua.national.urls")),
     path("can-bo/gui-di/", include("motcua.outbox.urls")),
     path("can-bo/webhook/", include("motcua.webhooks.urls")),
+    path("can-bo/trach-nhiem/", include("motcua.accountability.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),

@@ -481,6 +481,8 @@ BUILDERS: dict[str, Builder] = {
         "GET", f"/can-bo/don-vi/{w.personas.place.agency_a.public_id}/ho-so/"
     ),
     "GET backoffice:queue": _get("/can-bo/ho-so/"),
+    "GET accountability:index": _get("/can-bo/trach-nhiem/"),
+    "GET accountability:report": _get("/can-bo/trach-nhiem/dang-giu/"),
     "GET backoffice:intake": _get("/can-bo/tiep-nhan/"),
     "GET backoffice:intake_identifier_check": lambda w, c: Call(
         "GET", "/can-bo/tiep-nhan/kiem-tra/", query={"identifier": "086190000123"}

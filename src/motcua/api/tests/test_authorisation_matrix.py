@@ -133,6 +133,8 @@ GET backoffice:dossier_thumbnail                           submitted            
 GET backoffice:dossier_thumbnail                           missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET backoffice:dossier_print                               submitted                 302  404  404  200  200  200  200  404  404  404  404  200  200  404
 GET backoffice:dossier_print                               missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET accountability:index                                   -                         302  404  404  404  404  200  404  404  404  200  404  200  404  404  # leaders (their units) and inspectors (the province)
+GET accountability:report                                  -                         302  404  404  404  404  200  404  404  404  200  404  200  404  404
 GET catalog:list                                           -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET catalog:detail                                         -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET catalog:form                                           -                         404  404  404  404  404  404  404  404  404  404  404  404  404  404  # the procedure has no e-form
