@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "motcua.integrations.vnpost",
     "motcua.delivery",
     "motcua.feedback",
+    "motcua.scorecards",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
