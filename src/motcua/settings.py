@@ -376,6 +376,11 @@ MOTCUA_THROTTLE_TRACK_ADDRESS = env_str(
 MOTCUA_THROTTLE_SUBMIT = env_str(
     "MOTCUA_THROTTLE_SUBMIT", "20/h,100/d", "Dossier submissions per account (portal and API)."
 )
+MOTCUA_THROTTLE_OPEN_DATA = env_str(
+    "MOTCUA_THROTTLE_OPEN_DATA",
+    "300/h,2000/d",
+    "Public scorecard page and open-data downloads per address (or account).",
+)
 MOTCUA_THROTTLE_CONTACT_CODE = env_str(
     "MOTCUA_THROTTLE_CONTACT_CODE",
     "5/h,10/d",

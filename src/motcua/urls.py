@@ -16,6 +16,7 @@ urlpatterns = [
     path("quen-mat-khau/", include("motcua.portal.password_urls")),
     path("", include("motcua.delivery.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.scorecards.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),

@@ -41,10 +41,18 @@ def home(request: HttpRequest) -> HttpResponse:
     totals = {
         key: sum(getattr(u, key) for u in units) for key in ("open", "held", "near", "overdue")
     }
+    from motcua.scorecards.views import dashboard_context
+
     return render(
         request,
         "backoffice/home.html",
-        {"agencies": list(by_agency.values()), "units": units, "totals": totals},
+        {
+            "agencies": list(by_agency.values()),
+            "units": units,
+            "totals": totals,
+            # The unit's (or the province's) figures for leaders and inspectors.
+            "dash": dashboard_context(user=_user(request)),
+        },
     )
 
 

@@ -31,7 +31,7 @@ class Series:
 
 def _fmt(value: float) -> str:
     if abs(value - round(value)) < 1e-9:
-        return f"{int(round(value)):,}".replace(",", ".")
+        return f"{round(value):,}".replace(",", ".")
     return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
@@ -107,7 +107,11 @@ def _describe(labels: Sequence[str], series: Sequence[Series], unit: str) -> str
 
 
 def bar_chart(
-    *, title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "",
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    unit: str = "",
     max_value: float | None = None,
 ) -> SafeString:
     """Grouped vertical bars, one group per label."""
@@ -136,7 +140,11 @@ def bar_chart(
 
 
 def line_chart(
-    *, title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "",
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    unit: str = "",
     max_value: float | None = None,
 ) -> SafeString:
     """One polyline per series with a dot per known value (a gap where a

@@ -37,10 +37,18 @@ class IndicatorScore:
     denominator: int | None
     score: float | None  # None: no data
     formula: str
+    formula_rule: str
     official: bool
     reading: str
     numerator_metrics: tuple[str, ...]
     denominator_metrics: tuple[str, ...]
+
+    @property
+    def formula_text(self) -> str:
+        """The formula in words (what the pages show)."""
+        num = " + ".join(LABELS.get(m, m) for m in self.numerator_metrics)
+        den = " + ".join(LABELS.get(m, m) for m in self.denominator_metrics)
+        return f"({num}) / ({den}); {self.formula_rule}"
 
     @property
     def has_data(self) -> bool:
@@ -111,6 +119,20 @@ def _sum(inputs: Mapping[str, int | None], names: list[str]) -> int | None:
     return total
 
 
+def _rule(spec: Mapping[str, Any]) -> str:
+    points = _vn(float(spec["points"]))
+    if spec["kind"] == "threshold":
+        return (
+            f"đạt từ {_vn(float(spec['threshold']) * 100)}% được {points} điểm, "
+            f"dưới ngưỡng được {_vn(float(spec['points']) * float(spec['below']))} điểm"
+        )
+    return f"tỷ lệ nhân {points} điểm"
+
+
+def _vn(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
 def _formula(spec: Mapping[str, Any]) -> str:
     num = " + ".join(spec["numerator"])
     den = " + ".join(spec["denominator"])
@@ -143,6 +165,7 @@ def indicator_score(spec: Mapping[str, Any], inputs: Mapping[str, int | None]) -
         denominator=denominator,
         score=score,
         formula=_formula(spec),
+        formula_rule=_rule(spec),
         official=bool(spec.get("official")),
         reading=str(spec.get("reading") or ""),
         numerator_metrics=tuple(spec["numerator"]),
@@ -173,3 +196,51 @@ def required_inputs(config: Mapping[str, Any] | None = None) -> set[str]:
         for spec in g["indicators"]:
             names |= set(spec["numerator"]) | set(spec["denominator"])
     return names
+
+
+#: What each input is called on the pages and in the docs.
+LABELS: dict[str, str] = {
+    "received": "Hồ sơ tiếp nhận",
+    "received_online": "Tiếp nhận trực tuyến",
+    "received_counter": "Tiếp nhận trực tiếp",
+    "received_post": "Tiếp nhận qua bưu chính",
+    "digitised": "Hồ sơ được số hóa",
+    "reused": "Hồ sơ tái sử dụng dữ liệu số hóa",
+    "finished": "Hồ sơ đã giải quyết",
+    "finished_early": "Giải quyết trước hạn",
+    "finished_on_time": "Giải quyết đúng hạn",
+    "finished_late": "Giải quyết quá hạn",
+    "fully_online": "Hồ sơ trực tuyến toàn trình",
+    "result_electronic": "Kết quả điện tử",
+    "returned": "Đã trả kết quả",
+    "refused": "Từ chối tiếp nhận",
+    "withdrawn": "Công dân rút hồ sơ",
+    "stopped": "Dừng xử lý",
+    "supplement_requests": "Yêu cầu bổ sung",
+    "complete_requests": "Yêu cầu hoàn thiện trước khi tiếp nhận",
+    "apologies": "Thư xin lỗi, hẹn lại",
+    "sent_back": "Chuyển trả bước trước",
+    "late_receptions": "Tiếp nhận muộn",
+    "step_on_time": "Bước xử lý đúng hạn",
+    "step_late": "Bước xử lý quá hạn",
+    "in_progress": "Đang giải quyết",
+    "in_progress_within": "Đang giải quyết trong hạn",
+    "in_progress_overdue": "Đang giải quyết quá hạn",
+    "received_minus_late_receptions": "Hồ sơ tiếp nhận không muộn",
+    "procedures_published": "Thủ tục phải công khai trong kỳ",
+    "procedures_published_on_time": "Thủ tục công khai đúng hạn",
+    "national_synced": "Hồ sơ đã đồng bộ lên Cổng quốc gia",
+    "national_payable_procedures": "Thủ tục thanh toán được trên Cổng quốc gia",
+    "procedures": "Thủ tục của đơn vị",
+    "procedures_online": "Thủ tục có dịch vụ trực tuyến",
+    "procedures_online_used": "Thủ tục trực tuyến có phát sinh hồ sơ",
+    "fee_procedures": "Thủ tục có thu phí phát sinh hồ sơ",
+    "fee_procedures_paid_online": "Thủ tục có thu phí được thanh toán trực tuyến",
+    "fee_dossiers": "Hồ sơ có thu phí",
+    "fee_dossiers_paid_online": "Hồ sơ thanh toán trực tuyến",
+    "ratings": "Lượt đánh giá",
+    "ratings_satisfied": "Lượt đánh giá hài lòng, rất hài lòng",
+    "feedback": "Phản ánh, kiến nghị đến hạn",
+    "feedback_on_time": "Phản ánh, kiến nghị trả lời đúng hạn",
+    "feedback_satisfied": "Phản ánh, kiến nghị được đánh giá hài lòng",
+}

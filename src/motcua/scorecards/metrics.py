@@ -58,7 +58,9 @@ METRICS: tuple[str, ...] = (
 )
 
 _FINISHED = frozenset({State.RESULT_READY, State.RETURNED})
-_CLOSED = frozenset({State.RESULT_READY, State.REFUSED, State.STOPPED, State.WITHDRAWN, State.RETURNED})
+_CLOSED = frozenset(
+    {State.RESULT_READY, State.REFUSED, State.STOPPED, State.WITHDRAWN, State.RETURNED}
+)
 _SIMPLE_ACTIONS = {
     "ask_to_supplement": "supplement_requests",
     "ask_to_complete": "complete_requests",
@@ -116,7 +118,9 @@ def dossier_metrics(events: Sequence[EventLike], *, result_delivery: str) -> lis
                 moved.append(_step_metric(event.at, due))
             branches.clear()
         # The main line's step.
-        if open_step is not None and (event.to_step != event.from_step or event.to_state in _CLOSED):
+        if open_step is not None and (
+            event.to_step != event.from_step or event.to_state in _CLOSED
+        ):
             moved.append(_step_metric(event.at, open_step[1]))
             open_step = None
         if open_step is not None and "step_due_at" in payload:

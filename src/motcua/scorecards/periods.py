@@ -60,8 +60,11 @@ class Period:
             start = (self.start - datetime.timedelta(days=1)).replace(day=1)
             p = quarter(start.year, (start.month - 1) // 3 + 1)
         elif self.kind == "year":
-            p = Period("year", datetime.date(self.start.year - 1, 1, 1),
-                       datetime.date(self.start.year - 1, 12, 31))
+            p = Period(
+                "year",
+                datetime.date(self.start.year - 1, 1, 1),
+                datetime.date(self.start.year - 1, 12, 31),
+            )
         else:
             end = self.start - datetime.timedelta(days=1)
             p = Period("custom", end - datetime.timedelta(days=self.days - 1), end)
@@ -112,12 +115,14 @@ def parse_date(text: str) -> datetime.date:
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            value = datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date
+            value = datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
         _year(value.year)
         return value
-    raise PeriodError(f"Ngày không hợp lệ: «{text[:20]}» (hãy viết dd/mm/yyyy).", code="invalid_date")
+    raise PeriodError(
+        f"Ngày không hợp lệ: «{text[:20]}» (hãy viết dd/mm/yyyy).", code="invalid_date"
+    )
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -136,7 +141,7 @@ def parse_period(
             raise PeriodError("Kỳ tự chọn cần cả ngày bắt đầu và ngày kết thúc.")
         return custom(parse_date(start), parse_date(end))
     if not text:
-        t = today or datetime.date.today()  # noqa: DTZ011 - local date wanted
+        t = today or datetime.date.today()
         return month(t.year, t.month)
     if m := _MONTH.match(text):
         return month(_year(int(m[1])), int(m[2]))

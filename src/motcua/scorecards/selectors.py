@@ -12,7 +12,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
@@ -133,9 +132,7 @@ def _ratings(agency_ids: Sequence[int], period: Period) -> dict[int, tuple[int, 
     start, end = _bounds(period)
     rows = (
         Rating.objects.using(_db())
-        .filter(
-            dossier__processing_agency_id__in=agency_ids, rated_at__gte=start, rated_at__lt=end
-        )
+        .filter(dossier__processing_agency_id__in=agency_ids, rated_at__gte=start, rated_at__lt=end)
         .values("dossier__processing_agency_id")
         .annotate(
             all=Count("id"),
@@ -163,9 +160,7 @@ def _feedback(
         .values("agency_id")
         .annotate(
             all=Count("id"),
-            on_time=Count(
-                "id", filter=Q(answered_at__isnull=False, answered_at__lte=F("due_at"))
-            ),
+            on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("due_at"))),
         )
     )
     return {r["agency_id"]: (int(r["all"]), int(r["on_time"])) for r in rows}
@@ -299,7 +294,7 @@ def province_agencies(province_id: int) -> QuerySet[Agency]:
     return Agency.objects.using(_db()).filter(province_id=province_id).order_by("name")
 
 
-def _combine(rows: Iterable[dict[str, int | None]]) -> dict[str, int | None]:
+def combine(rows: Iterable[dict[str, int | None]]) -> dict[str, int | None]:
     total: dict[str, int | None] = {}
     for row in rows:
         for key, value in row.items():
@@ -310,18 +305,22 @@ def _combine(rows: Iterable[dict[str, int | None]]) -> dict[str, int | None]:
 
 
 def scorecard(
-    *, agency: Agency | None, period: Period, province_id: int | None = None,
+    *,
+    agency: Agency | None,
+    period: Period,
+    province_id: int | None = None,
+    agency_ids: Sequence[int] | None = None,
     now: datetime.datetime | None = None,
 ) -> Scorecard:
-    """One unit's scorecard, or the province's (``agency=None``: the inputs
-    of all its units added up)."""
-    if agency is not None:
+    """One unit's scorecard, or the inputs of several units added up: those
+    of ``agency_ids``, or every unit of ``province_id``."""
+    if agency_ids is not None:
+        inputs = combine(period_inputs(list(agency_ids), period, now=now).values())
+    elif agency is not None:
         inputs = period_inputs([agency.pk], period, now=now)[agency.pk]
     else:
         ids = list(province_agencies(int(province_id or 0)).values_list("id", flat=True))
-        inputs = _combine(period_inputs(ids, period, now=now).values())
-        if not ids:
-            inputs = period_inputs([], period, now=now).get(0, {})
+        inputs = combine(period_inputs(ids, period, now=now).values())
     return Scorecard(agency=agency, period=period, inputs=inputs, index=index_score(inputs))
 
 
@@ -329,9 +328,20 @@ def scorecard(
 class RankRow:
     agency: Agency
     index: IndexScore
-    received: int
+    inputs: dict[str, int | None]
     rank: int | None
     previous_rank: int | None
+
+    @property
+    def movement_text(self) -> str:
+        move = self.movement
+        if move is None:
+            return "Chưa có hạng kỳ trước" if self.rank else "Chưa xếp hạng"
+        if move > 0:
+            return f"Tăng {move} bậc"
+        if move < 0:
+            return f"Giảm {-move} bậc"
+        return "Giữ nguyên"
 
     @property
     def movement(self) -> int | None:
@@ -341,7 +351,9 @@ class RankRow:
         return self.previous_rank - self.rank
 
 
-def _ranks(agencies: list[Agency], period: Period, now: datetime.datetime) -> dict[int, tuple[IndexScore, int, int | None]]:
+def _ranks(
+    agencies: list[Agency], period: Period, now: datetime.datetime
+) -> dict[int, tuple[IndexScore, dict[str, int | None], int | None]]:
     inputs = period_inputs([a.pk for a in agencies], period, now=now)
     scored = {a.pk: index_score(inputs[a.pk]) for a in agencies}
     order = sorted(
@@ -351,9 +363,7 @@ def _ranks(agencies: list[Agency], period: Period, now: datetime.datetime) -> di
     ranks: dict[int, int] = {}
     for position, pk in enumerate(order, start=1):
         ranks[pk] = position
-    return {
-        pk: (scored[pk], int(inputs[pk].get("received") or 0), ranks.get(pk)) for pk in scored
-    }
+    return {pk: (scored[pk], inputs[pk], ranks.get(pk)) for pk in scored}
 
 
 def ranking(
@@ -371,7 +381,7 @@ def ranking(
         RankRow(
             agency=a,
             index=current[a.pk][0],
-            received=current[a.pk][1],
+            inputs=current[a.pk][1],
             rank=current[a.pk][2],
             previous_rank=previous[a.pk][2] if a.pk in previous else None,
         )
@@ -408,7 +418,7 @@ def trend(
         p = p.previous()
     out = []
     for p in reversed(periods):
-        inputs = _combine(period_inputs(list(agency_ids), p, now=now).values())
+        inputs = combine(period_inputs(list(agency_ids), p, now=now).values())
         finished = int(inputs.get("finished") or 0)
         good = int(inputs.get("finished_early") or 0) + int(inputs.get("finished_on_time") or 0)
         out.append(
@@ -468,7 +478,9 @@ def dossiers_behind(
             .distinct()
         )
         found = []
-        dossiers = Dossier.objects.using(_db()).filter(id__in=candidates).order_by("submitted_at", "id")
+        dossiers = (
+            Dossier.objects.using(_db()).filter(id__in=candidates).order_by("submitted_at", "id")
+        )
         for dossier in dossiers.iterator(chunk_size=200):
             events = list(DossierEvent.objects.using(_db()).filter(dossier=dossier).order_by("seq"))
             moved = dossier_metrics(events, result_delivery=dossier.result_delivery)
@@ -492,37 +504,60 @@ def dossiers_behind(
     return rows, len(found) > limit
 
 
-def metric_labels() -> dict[str, str]:
-    return dict(METRIC_LABELS)
+# ------------------------------------------------------------- live figures
+
+#: A step due in less than this is "near due" (as in the back office).
+NEAR_WINDOW = datetime.timedelta(hours=24)
 
 
-METRIC_LABELS: dict[str, str] = {
-    "received": "Hồ sơ tiếp nhận",
-    "received_online": "Tiếp nhận trực tuyến",
-    "received_counter": "Tiếp nhận trực tiếp",
-    "received_post": "Tiếp nhận qua bưu chính",
-    "digitised": "Hồ sơ được số hóa",
-    "reused": "Hồ sơ tái sử dụng dữ liệu số hóa",
-    "finished": "Hồ sơ đã giải quyết",
-    "finished_early": "Giải quyết trước hạn",
-    "finished_on_time": "Giải quyết đúng hạn",
-    "finished_late": "Giải quyết quá hạn",
-    "fully_online": "Hồ sơ trực tuyến toàn trình",
-    "result_electronic": "Kết quả điện tử",
-    "returned": "Đã trả kết quả",
-    "refused": "Từ chối tiếp nhận",
-    "withdrawn": "Công dân rút hồ sơ",
-    "stopped": "Dừng xử lý",
-    "supplement_requests": "Yêu cầu bổ sung",
-    "complete_requests": "Yêu cầu hoàn thiện trước khi tiếp nhận",
-    "apologies": "Thư xin lỗi, hẹn lại",
-    "sent_back": "Chuyển trả bước trước",
-    "late_receptions": "Tiếp nhận muộn",
-    "step_on_time": "Bước xử lý đúng hạn",
-    "step_late": "Bước xử lý quá hạn",
-    "in_progress": "Đang giải quyết",
-    "in_progress_within": "Đang giải quyết trong hạn",
-    "in_progress_overdue": "Đang giải quyết quá hạn",
-}
+@dataclass(frozen=True)
+class LiveFigures:
+    held: int
+    near: int
+    overdue: int
 
 
+def live_figures(*, agency_ids: Sequence[int], now: datetime.datetime | None = None) -> LiveFigures:
+    """Open dossiers held now by the units, near due and overdue (by the
+    current step's due moment): one aggregate query."""
+    now = now or timezone.now()
+    counts = (
+        Dossier.objects.using(_db())
+        .filter(state__in=sorted(OPEN_STATES), holder_agency_id__in=list(agency_ids))
+        .aggregate(
+            held=Count("id"),
+            near=Count("id", filter=Q(due_at__gt=now, due_at__lt=now + NEAR_WINDOW)),
+            overdue=Count("id", filter=Q(due_at__lte=now)),
+        )
+    )
+    return LiveFigures(
+        held=int(counts["held"] or 0),
+        near=int(counts["near"] or 0),
+        overdue=int(counts["overdue"] or 0),
+    )
+
+
+def province_of_user(*, user: User) -> int | None:
+    """The province whose units the user may rank: that of their
+    province-wide role, else of their first scorecard role."""
+    agencies = agencies_for_user(user=user, roles=SCORECARD_ROLES)
+    first = agencies.order_by("province_id").values_list("province_id", flat=True).first()
+    return int(first) if first is not None else None
+
+
+def is_province_wide(*, user: User) -> bool:
+    from motcua.accounts.models import PROVINCE_WIDE_ROLES, RoleAssignment
+
+    return RoleAssignment.objects.filter(user=user, role__in=PROVINCE_WIDE_ROLES).exists()
+
+
+def province_by_code(code: str) -> int | None:
+    from motcua.units.models import AdministrativeUnit, Generation, Level
+
+    found = (
+        AdministrativeUnit.objects.using(_db())
+        .filter(generation=Generation.CURRENT, level=Level.PROVINCE, code=code)
+        .values_list("id", flat=True)
+        .first()
+    )
+    return int(found) if found is not None else None

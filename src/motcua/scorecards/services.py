@@ -44,10 +44,16 @@ def counts_add(counts: Counter[Key]) -> None:
     params: list[object] = []
     for (agency_id, day, procedure_id, metric), n in rows:
         params += [agency_id, day.isoformat(), procedure_id, metric, n]
-    sql = (
-        f"INSERT INTO {table} (agency_id, day, procedure_id, metric, n) VALUES {values} "
-        f"ON CONFLICT (agency_id, day, procedure_id, metric) "
-        f"DO UPDATE SET n = {table}.n + excluded.n"
+    # Only the quoted table name is interpolated; every value is a parameter.
+    sql = " ".join(
+        [
+            "INSERT INTO",
+            table,
+            "(agency_id, day, procedure_id, metric, n) VALUES",
+            values,
+            "ON CONFLICT (agency_id, day, procedure_id, metric) DO UPDATE SET n =",
+            table + ".n + excluded.n",
+        ]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -48,10 +48,16 @@ def walk(
                 d = services.dossier_accept(dossier=d, actor=p.officer, expected_version=v, now=now)
             elif step == "refuse":
                 d = services.dossier_refuse(
-                    dossier=d, actor=p.officer, expected_version=v, reasons=["Thiếu giấy tờ"], now=now
+                    dossier=d,
+                    actor=p.officer,
+                    expected_version=v,
+                    reasons=["Thiếu giấy tờ"],
+                    now=now,
                 )
             elif step == "forward_officer":
-                d = services.dossier_forward(dossier=d, actor=p.officer, expected_version=v, now=now)
+                d = services.dossier_forward(
+                    dossier=d, actor=p.officer, expected_version=v, now=now
+                )
             elif step == "forward_specialist":
                 d = services.dossier_forward(
                     dossier=d, actor=p.specialist, expected_version=v, now=now
@@ -112,10 +118,23 @@ PLANS: dict[str, list[str]] = {
     "withdrawn": ["accept", "forward_officer", "withdraw"],
     "refused": ["refuse"],
     "supplemented": [
-        "accept", "forward_officer", "ask_to_supplement", "supplement", "forward_specialist",
-        "send_back", "forward_specialist", "decide",
+        "accept",
+        "forward_officer",
+        "ask_to_supplement",
+        "supplement",
+        "forward_specialist",
+        "send_back",
+        "forward_specialist",
+        "decide",
     ],
-    "apologised": ["accept", "forward_officer", "apologise", "wait", "forward_specialist", "decide"],
+    "apologised": [
+        "accept",
+        "forward_officer",
+        "apologise",
+        "wait",
+        "forward_specialist",
+        "decide",
+    ],
     "open": ["accept", "forward_officer"],
 }
 

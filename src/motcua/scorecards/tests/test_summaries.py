@@ -82,7 +82,9 @@ def test_counts_match_an_independent_recomputation(
         walk(personas, procedure, applicant, start=START + datetime.timedelta(days=i), plan=plan)
     walk(personas, procedure, applicant, start=START, plan=PLANS["on_time"], channel="counter")
     counts = stored()
-    assert counts["finished_late"] >= 1 and counts["finished_on_time"] + counts["finished_early"] >= 1
+    assert (
+        counts["finished_late"] >= 1 and counts["finished_on_time"] + counts["finished_early"] >= 1
+    )
     assert counts["withdrawn"] == 1 and counts["refused"] == 1
     assert +counts == independent()
     assert services.summaries_verify() == []
@@ -93,10 +95,18 @@ def test_every_row_is_filed_under_the_unit_day_and_procedure(
 ) -> None:
     walk(personas, procedure, applicant, start=START, plan=PLANS["refused"])
     rows = set(DailyCount.objects.values_list("agency_id", "day", "procedure_id", "metric"))
-    assert (personas.place.agency_a.pk, datetime.date(2026, 3, 2), procedure.procedure_id,
-            "received") in rows
-    assert (personas.place.agency_a.pk, datetime.date(2026, 3, 3), procedure.procedure_id,
-            "refused") in rows
+    assert (
+        personas.place.agency_a.pk,
+        datetime.date(2026, 3, 2),
+        procedure.procedure_id,
+        "received",
+    ) in rows
+    assert (
+        personas.place.agency_a.pk,
+        datetime.date(2026, 3, 3),
+        procedure.procedure_id,
+        "refused",
+    ) in rows
 
 
 def test_rebuild_and_verify_command(

@@ -14,7 +14,10 @@ from motcua.scorecards.periods import PeriodError, parse_date
 
 
 class Command(BaseCommand):
-    help = "Dựng lại số liệu tổng hợp chỉ số phục vụ từ nhật ký sự kiện hồ sơ (--verify: chỉ đối chiếu)."
+    help = (
+        "Dựng lại số liệu tổng hợp chỉ số phục vụ từ nhật ký sự kiện hồ sơ "
+        "(--verify: chỉ đối chiếu)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", default="", help="Từ ngày (yyyy-mm-dd), tính cả ngày này.")
