@@ -210,8 +210,10 @@ def _national(agency_ids: Sequence[int], period: Period) -> dict[int, dict[str, 
     installed and offers ``selectors.scorecard_inputs``; otherwise no data."""
     if not apps.is_installed("motcua.national"):
         return None
+    import importlib
+
     try:
-        from motcua.national import selectors as national  # type: ignore[attr-defined]
+        national = importlib.import_module("motcua.national.selectors")
     except ImportError:  # pragma: no cover - depends on a later app
         return None
     reader = getattr(national, "scorecard_inputs", None)

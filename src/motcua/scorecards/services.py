@@ -41,7 +41,7 @@ def counts_add(counts: Counter[Key]) -> None:
         return
     table = connection.ops.quote_name(DailyCount._meta.db_table)
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    params: list[object] = []
+    params: list[str | int] = []
     for (agency_id, day, procedure_id, metric), n in rows:
         params += [agency_id, day.isoformat(), procedure_id, metric, n]
     # Only the quoted table name is interpolated; every value is a parameter.
