@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "motcua.webhooks",
     "motcua.history",
     "motcua.accountability",
+    "motcua.scorecards",
     "motcua.accounts.admin_apps.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -483,6 +484,11 @@ MOTCUA_THROTTLE_TRACK_ADDRESS = env_str(
 )
 MOTCUA_THROTTLE_SUBMIT = env_str(
     "MOTCUA_THROTTLE_SUBMIT", "20/h,100/d", "Dossier submissions per account (portal and API)."
+)
+MOTCUA_THROTTLE_OPEN_DATA = env_str(
+    "MOTCUA_THROTTLE_OPEN_DATA",
+    "300/h,2000/d",
+    "Public scorecard page and open-data downloads per address (or account).",
 )
 MOTCUA_THROTTLE_CONTACT_CODE = env_str(
     "MOTCUA_THROTTLE_CONTACT_CODE",

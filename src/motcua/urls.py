@@ -20,6 +20,7 @@ urlpatterns = [
     path("can-bo/gui-di/", include("motcua.outbox.urls")),
     path("can-bo/webhook/", include("motcua.webhooks.urls")),
     path("can-bo/trach-nhiem/", include("motcua.accountability.urls")),
+    path("", include("motcua.scorecards.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),

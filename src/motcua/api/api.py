@@ -56,6 +56,7 @@ from motcua.documents.api import router as files_router  # noqa: E402
 from motcua.dossiers.api import router as dossiers_router  # noqa: E402
 from motcua.feedback.api import router as feedback_router  # noqa: E402
 from motcua.payments.api import router as payments_router  # noqa: E402
+from motcua.scorecards.api import router as open_data_router  # noqa: E402
 from motcua.units.api import router as units_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
@@ -67,3 +68,4 @@ api.add_router("/files", files_router)
 api.add_router("/payments", payments_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/open-data", open_data_router)

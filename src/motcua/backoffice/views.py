@@ -41,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
     totals = {
         key: sum(getattr(u, key) for u in units) for key in ("open", "held", "near", "overdue")
     }
+    from motcua.scorecards.views import dashboard_context
+
     return render(
         request,
         "backoffice/home.html",
@@ -50,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             # Unit and province administrators: the outbox's and webhooks' pages.
             "is_admin": any(a.role in (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN) for a in assignments),
+            # The unit's (or the province's) figures for leaders and inspectors.
+            "dash": dashboard_context(user=_user(request)),
         },
     )
 

@@ -436,6 +436,9 @@ BUILDERS: dict[str, Builder] = {
         },
     ),
     "GET /api/v1/feedback/public": _get("/api/v1/feedback/public"),
+    "GET /api/v1/open-data/scorecards": lambda w, c: Call(
+        "GET", "/api/v1/open-data/scorecards", query={"period": "2026-03"}
+    ),
     "POST /api/v1/feedback/items/{item_id}/answer": _feedback_answer,
     "GET /api/v1/files/{file_id}/thumbnail": lambda w, c: Call(
         "GET", f"/api/v1/files/{_MISSING_UUID if c == 'missing' else w.image.public_id}/thumbnail"
@@ -460,6 +463,20 @@ BUILDERS: dict[str, Builder] = {
     ),
     "GET feedback:rate": lambda w, c: Call("GET", f"/ho-so-cua-toi/{w.code(c)}/danh-gia/"),
     "GET feedback:public_list": _get("/phan-anh-kien-nghi/"),
+    "GET scorecards:scorecard": _get("/can-bo/chi-so/"),
+    "GET scorecards:ranking": _get("/can-bo/chi-so/xep-hang/"),
+    "GET scorecards:drill": lambda w, c: Call(
+        "GET",
+        "/can-bo/chi-so/ho-so/",
+        query={
+            "don_vi": "khong-co" if c == "missing" else w.personas.place.agency_a.public_id,
+            "chi_tieu": "received",
+            "ky": "2026-03",
+        },
+    ),
+    "GET scorecards:public": _get("/chi-so-phuc-vu/"),
+    "GET scorecards:open_data_csv": _get("/chi-so-phuc-vu/du-lieu-mo.csv"),
+    "GET scorecards:open_data_json": _get("/chi-so-phuc-vu/du-lieu-mo.json"),
     "GET feedback:submit": _get("/phan-anh-kien-nghi/gui/"),
     "GET feedback:queue": _get("/can-bo/phan-anh-kien-nghi/"),
     "GET feedback:answer": _feedback_page,

@@ -87,6 +87,7 @@ POST /api/v1/feedback/ratings/{code}                       missing              
 PUT /api/v1/feedback/ratings/{code}                        result_ready              401  404  404  404  404  404  404  404  404  404  404  404  404  404  # 404 rating_not_found: not rated yet
 POST /api/v1/feedback/items                                -                         401  201  201  201  201  201  201  201  201  201  201  201  201  201
 GET /api/v1/feedback/public                                -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET /api/v1/open-data/scorecards                           -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 POST /api/v1/feedback/items/{item_id}/answer               agency_a                  401  404  404  200  200  200  200  404  404  404  404  200  200  404  # the responsible unit's staff
 POST /api/v1/feedback/items/{item_id}/answer               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET admin:index                                            -                         302  302  302  302  302  302  302  302  302  302  302  302  200  302  # only the province admin's role opens the admin site (decision 0023)
@@ -98,6 +99,13 @@ POST delivery:order_create                                 missing              
 GET feedback:rate                                          result_ready              302  200  404  404  404  404  404  404  404  404  404  404  404  404
 GET feedback:rate                                          missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
 GET feedback:public_list                                   -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET scorecards:scorecard                                   -                         302  404  404  404  404  200  200  404  404  200  200  200  200  404  # leaders, unit admins and the province-wide roles
+GET scorecards:ranking                                     -                         302  404  404  404  404  200  200  404  404  200  200  200  200  404
+GET scorecards:drill                                       agency_a                  302  404  404  404  404  200  200  404  404  404  404  200  200  404  # the unit's own leaders and the province-wide roles
+GET scorecards:drill                                       missing                   302  404  404  404  404  404  404  404  404  404  404  404  404  404
+GET scorecards:public                                      -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET scorecards:open_data_csv                               -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
+GET scorecards:open_data_json                              -                         200  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET feedback:submit                                        -                         302  200  200  200  200  200  200  200  200  200  200  200  200  200
 GET feedback:queue                                         -                         302  404  404  200  200  200  200  200  200  200  200  200  200  404  # any unit's staff: their own units' items only
 GET feedback:answer                                        agency_a                  302  404  404  200  200  200  200  404  404  404  404  200  200  404
