@@ -698,6 +698,8 @@ MOTCUA_EMC_EVENTS_URL = env_str(
     "MOTCUA_EMC_EVENTS_URL",
     "http://127.0.0.1:8093/TrackingMCDT",
     "EMC's endpoint for server-side dossier events (the simulator's by default).",
+)
+
 # ---------------------------------------------------------------- accountability
 MOTCUA_ACCOUNTABILITY_PAGE_SIZE = env_int(
     "MOTCUA_ACCOUNTABILITY_PAGE_SIZE", 50, "Rows per page of the accountability lists."

@@ -18,7 +18,9 @@ its consumers: it knows only this list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 EventHook = Callable[["DossierEvent"], None]
 
 _hooks: dict[str, EventHook] = {}
+_silenced: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "motcua_silenced_event_hooks", default=frozenset()
+)
 
 
 def register_event_hook(name: str, hook: EventHook) -> None:
@@ -46,6 +51,19 @@ def registered_hooks() -> list[str]:
     return list(_hooks)
 
 
+@contextmanager
+def silenced(*names: str) -> Iterator[None]:
+    """The named hooks do not run for the events written inside the block
+    (the import of history: nothing old is told to the outside world)."""
+    token = _silenced.set(_silenced.get() | frozenset(names))
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 def run_event_hooks(event: DossierEvent) -> None:
-    for hook in list(_hooks.values()):
-        hook(event)
+    skip = _silenced.get()
+    for name, hook in list(_hooks.items()):
+        if name not in skip:
+            hook(event)

@@ -43,7 +43,7 @@ def _bearer(user: User) -> dict[str, Any]:
 
 
 def _post(
-    client: Client, url: str, body: dict[str, Any], auth: dict[str, str], **extra: Any
+    client: Client, url: str, body: dict[str, Any], auth: dict[str, Any], **extra: Any
 ) -> Any:
     return client.post(url, data=json.dumps(body), content_type="application/json", **auth, **extra)
 

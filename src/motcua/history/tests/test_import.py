@@ -25,6 +25,8 @@ from motcua.history.format import LOCAL_TZ
 from motcua.history.generator import dumps, generate, province_plan
 from motcua.history.importer import LEGACY_PREFIX, import_file, import_texts
 from motcua.history.models import ImportedDossier
+from motcua.outbox.models import OutboxMessage
+from motcua.scorecards.models import DailyCount
 from motcua.testing import Personas
 
 NOW = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=LOCAL_TZ)
@@ -144,13 +146,22 @@ def test_a_generated_file_imports_once(procedure: ConfiguredProcedure, tmp_path:
     assert Dossier.objects.count() == 40
 
 
-def test_notifications_are_silent_while_importing(procedure: ConfiguredProcedure) -> None:
-    assert "notifications.notify" in registered_hooks()
-    with importing.importing():
-        assert importing.active()
-        assert "notifications.notify" not in registered_hooks()
+def test_the_outside_world_hears_nothing_of_an_import(
+    procedure: ConfiguredProcedure, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    path = tmp_path / "quiet.jsonl"
+    path.write_text(_line(procedure, "QUIET-1") + "\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = import_file(path, now=NOW)
+    assert result.imported == 1
     assert not importing.active()
-    assert "notifications.notify" in registered_hooks()
+    # No notification enqueued, no outbox row (national portal, webhooks) written...
+    assert [c for c in callbacks if c.__module__ == "motcua.notifications.hooks"] == []
+    assert OutboxMessage.objects.count() == 0
+    # ...while the other hooks ran as live (the scorecards' summaries).
+    assert DailyCount.objects.exists()
+    # Outside the import the hooks are all there.
+    assert {"notifications.notify", "outbox", "scorecards.count"} <= set(registered_hooks())
 
 
 def test_bad_lines_are_reported_by_number(procedure: ConfiguredProcedure, tmp_path: Path) -> None:
