@@ -3,10 +3,13 @@ figures and ranking per period, public and throttled like the public page."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
+from ninja.params import functions as param
 
 from motcua.core.throttling import throttle_request
 from motcua.scorecards import opendata
@@ -57,11 +60,14 @@ class OpenDataOut(Schema):
 )
 def open_data_scorecards(
     request: HttpRequest,
-    period: str = Field(
-        default="",
-        max_length=20,
-        description="Kỳ: 2026-03 (tháng), 2026-Q1 (quý) hoặc 2026 (năm); trống: tháng này",
-    ),
+    period: Annotated[
+        str,
+        param.Query(
+            "",
+            max_length=20,
+            description="Kỳ: 2026-03 (tháng), 2026-Q1 (quý) hoặc 2026 (năm); trống: tháng này",
+        ),
+    ] = "",
 ) -> OpenDataOut:
     throttle_request(request=request, scope="open-data", setting="MOTCUA_THROTTLE_OPEN_DATA")
     p = parse_period(period, today=timezone.localdate())
