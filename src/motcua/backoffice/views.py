@@ -52,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             # Unit and province administrators: the outbox's and webhooks' pages.
             "is_admin": any(a.role in (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN) for a in assignments),
+            # Leaders and inspectors: who holds what, and for how long.
+            "is_reader": any(a.role in (Role.LEADER, Role.INSPECTOR) for a in assignments),
             # The unit's (or the province's) figures for leaders and inspectors.
             "dash": dashboard_context(user=_user(request)),
         },

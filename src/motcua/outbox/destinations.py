@@ -26,6 +26,8 @@ recorded as a temporary failure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -75,3 +77,18 @@ def registered_destinations() -> list[Destination]:
 
 def destination_named(name: str) -> Destination | None:
     return _destinations.get(name)
+
+
+@contextmanager
+def only_destinations(*names: str) -> Iterator[None]:
+    """For tests: inside the block only the named destinations (and any
+    registered inside it) receive rows; the registry is restored after."""
+    saved = dict(_destinations)
+    for name in list(_destinations):
+        if name not in names:
+            del _destinations[name]
+    try:
+        yield
+    finally:
+        _destinations.clear()
+        _destinations.update(saved)

@@ -4,21 +4,16 @@ its catalogue procedure, the local day of each event."""
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 
-from motcua.catalog.models import ConfiguredProcedureVersion
+from motcua.dossiers.caches import pinned_version
 from motcua.dossiers.states import LOCAL_TZ
 
 
-@lru_cache(maxsize=4096)
 def procedure_of_version(version_id: int) -> int:
-    """The catalogue procedure of a configuration version (versions are
-    immutable, so the answer is cached for the process)."""
-    return int(
-        ConfiguredProcedureVersion.objects.values_list("configured__procedure_id", flat=True).get(
-            pk=version_id
-        )
-    )
+    """The catalogue procedure of a configuration version, from the pinned
+    version the dossiers domain already holds in its per-process cache
+    (versions are immutable; the submission seeds the cache)."""
+    return int(pinned_version(version_id).procedure_version.procedure_id)
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:

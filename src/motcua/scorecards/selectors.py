@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Role, User
 from motcua.accounts.selectors import agencies_for_user
+from motcua.core.db import read_alias
 from motcua.core.errors import NotFound
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import LOCAL_TZ, OPEN_STATES
@@ -36,9 +37,10 @@ DRILL_LIMIT = 500
 
 
 def _db() -> str:
-    """The database alias dashboards read from (``"default"``; the read
-    replica's alias when the scale-out work configures one)."""
-    return "default"
+    """The database alias dashboards read from: the streaming replica when
+    one is configured, healthy and the person has not just written
+    (``core.db.read_alias``, decision 0048), else ``default``."""
+    return read_alias()
 
 
 def _start(day: datetime.date) -> datetime.datetime:

