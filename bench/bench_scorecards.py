@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, cast
 
 REPO = Path(__file__).resolve().parent.parent
 METRICS = (
@@ -134,7 +135,8 @@ def child(units: int, sizes: list[int], rebuild: int) -> None:
             f"ranking of {units + 5} units, one month + previous ({label}, {size:,})",
             lambda pid=province: ranking(province_id=pid, period=month(2026, 6)),
         )
-        print(f"  ranked: {sum(1 for r in rows_ if r.rank)}")  # type: ignore[attr-defined]
+        ranked = [r for r in cast("list[Any]", rows_) if r.rank]
+        print(f"  ranked: {len(ranked)}")
         _timed(
             f"ranking of {units + 5} units, the year + previous ({label}, {size:,})",
             lambda pid=province: ranking(province_id=pid, period=parse_period("2026")),
