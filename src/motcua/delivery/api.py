@@ -49,7 +49,7 @@ class OrderIn(Strict):
     weight_grams: int = Field(default=500, ge=1, le=30_000)
 
 
-class EventOut(Schema):
+class DeliveryEventOut(Schema):
     seq: int
     status: str
     at: datetime.datetime
@@ -62,7 +62,7 @@ class OrderOut(Schema):
     status: str
     status_label: str
     fee: int | None
-    events: list[EventOut]
+    events: list[DeliveryEventOut]
 
 
 class DeliveryOut(Schema):
@@ -97,7 +97,8 @@ def _delivery(code: str, user: User) -> DeliveryOut:
                 status_label=str(view.order.get_status_display()),
                 fee=view.order.fee,
                 events=[
-                    EventOut(seq=e.seq, status=e.status, at=e.at, note=e.note) for e in view.events
+                    DeliveryEventOut(seq=e.seq, status=e.status, at=e.at, note=e.note)
+                    for e in view.events
                 ],
             )
             for view in selectors.deliveries_of_dossier(dossier=dossier)

@@ -65,6 +65,7 @@ def open_data_scorecards(
         param.Query(
             "",
             max_length=20,
+            pattern=r"^(20[0-9]{2}(-(0[1-9]|1[0-2]|Q[1-4]))?)?$",
             description="Kỳ: 2026-03 (tháng), 2026-Q1 (quý) hoặc 2026 (năm); trống: tháng này",
         ),
     ] = "",
