@@ -217,7 +217,7 @@ def delivery_order_create(
         request.receive_result if direction == Direction.RECEIVE_RESULT else request.send_dossier
     )
     if not wanted:
-        raise DomainError(
+        raise Conflict(  # the dossier's state (its postal choice), not the request, is wrong
             _("Người nộp không chọn dịch vụ bưu chính này."), code="postal_not_requested"
         )
     if direction == Direction.RECEIVE_RESULT and dossier.state != State.RESULT_READY:

@@ -79,7 +79,7 @@ GET /api/v1/delivery/dossiers/{code}                       submitted            
 GET /api/v1/delivery/dossiers/{code}                       missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 PUT /api/v1/delivery/dossiers/{code}/request               submitted                 401  200  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only
 PUT /api/v1/delivery/dossiers/{code}/request               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
-POST /api/v1/delivery/dossiers/{code}/orders               result_ready              401  403  404  400  403  403  403  404  404  404  404  403  403  404  # 400 postal_not_requested: this dossier's result is not by post
+POST /api/v1/delivery/dossiers/{code}/orders               result_ready              401  403  404  409  403  403  403  404  404  404  404  403  403  404  # 409 postal_not_requested: this dossier's result is not by post
 POST /api/v1/delivery/dossiers/{code}/orders               missing                   401  404  404  404  404  404  404  404  404  404  404  404  404  404
 POST /api/v1/feedback/ratings/{code}                       result_ready              401  201  404  404  404  404  404  404  404  404  404  404  404  404  # the applicant only; someone else's dossier is not found
 POST /api/v1/feedback/ratings/{code}                       submitted                 401  400  404  404  404  404  404  404  404  404  404  404  404  404  # 400 rating_not_open before the result
