@@ -3,14 +3,24 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from motcua.testing import Personas, TestProvince, make_personas, make_province
+from motcua.testing import (
+    BROWSER_WAIT_MS,
+    Personas,
+    TestProvince,
+    make_personas,
+    make_province,
+    new_browser_context,
+)
 
 # A test must never depend on the machine's speed: no Hypothesis deadline and
 # no "too slow" health check (both failed property tests on a loaded CI
@@ -19,6 +29,41 @@ hypothesis_settings.register_profile(
     "motcua", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("motcua")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """With ``MOTCUA_DATABASE_TESTS_ONLY=1`` (CI's PostgreSQL stage) only the
+    tests that use the database run: the others (pure functions, sandboxes,
+    commands on their own SQLite file) give the same answer on any database,
+    and the SQLite stage runs them already."""
+    if os.environ.get("MOTCUA_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or "django_db_setup" in (
+            getattr(item, "fixturenames", ())
+        )
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_commits_without_waiting_for_the_disk() -> None:
+    """On PostgreSQL, the test connections commit without waiting for the WAL
+    to reach the disk (``synchronous_commit = off``): what a test sees is the
+    same, the suite waits less on a shared CI disk. Production keeps the
+    server's setting."""
+    from django.db.backends.signals import connection_created
+
+    def relaxed(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.vendor == "postgresql":
+            # The driver's own cursor: not counted by query-budget tests.
+            with connection.connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO off")
+
+    connection_created.connect(relaxed, weak=False, dispatch_uid="motcua-tests-sync-commit")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -134,10 +179,6 @@ def personas(db: None) -> Personas:
 
 # --- Browser journeys (Playwright driving Debian's Chromium) ----------------
 
-import os  # noqa: E402
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
-
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -167,8 +208,9 @@ def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the Django
     # test code that runs beside it is synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         yield chromium
@@ -194,14 +236,7 @@ def desktop_page(browser: Any, live_server: Any) -> Iterator[Any]:
 def new_page(browser: Any, live_server: Any, *, width: int, height: int) -> Any:
     """A page of ``width``×``height`` on the live server, in Vietnamese and
     Vietnam's time zone (close it with ``page.context.close()``)."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": height},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
+    return new_browser_context(browser, live_server.url, width=width, height=height).new_page()
 
 
 #: axe rules whose "needs review" (incomplete) results are real defects on

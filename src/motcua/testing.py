@@ -154,3 +154,23 @@ def assert_problem(response: HttpResponse, *, status: int, code: str) -> dict[st
     assert body["status"] == status
     assert body["title"]
     return body
+
+
+#: How long a browser journey waits for a page, an element or an ``expect``
+#: to come true before it fails: long, so a loaded machine (CI runs several
+#: suites at once on two shared cores) is never a red test.
+BROWSER_WAIT_MS = 90_000
+
+
+def new_browser_context(browser: Any, base_url: str, *, width: int, height: int) -> Any:
+    """A Playwright browser context on ``base_url`` at ``width``×``height``, in
+    Vietnamese and Vietnam's time zone, with the journeys' generous waits."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": width, "height": height},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    context.set_default_navigation_timeout(BROWSER_WAIT_MS)
+    return context

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from motcua.accountability.tests.conftest import build_world
-from motcua.testing import PASSWORD, make_personas
+from motcua.testing import PASSWORD, make_personas, new_browser_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,15 +19,7 @@ def test_inspector_accountability_pages(
     browser: Any, live_server: Any, axe: Any, width: int
 ) -> None:
     build_world(make_personas(), count=60)
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": 800},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    # Generous waits: the journey checks what it sees, never how fast.
-    context.set_default_timeout(60_000)
-    context.set_default_navigation_timeout(60_000)
+    context = new_browser_context(browser, live_server.url, width=width, height=800)
     page = context.new_page()
     try:
         page.goto("/dang-nhap/?next=/can-bo/trach-nhiem/")

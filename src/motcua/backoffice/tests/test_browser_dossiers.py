@@ -248,15 +248,12 @@ def test_two_officers_at_once(browser: Any, live_server: Any, axe: Any) -> None:
     p = make_personas()
     d, _procedure = online(p)
     from motcua.accounts.models import Role
-    from motcua.testing import make_staff
+    from motcua.testing import make_staff, new_browser_context
 
     make_staff("motcua_a2", (p.place.agency_a, Role.ONE_STOP_OFFICER))
     pages = []
     for username in ("motcua_a", "motcua_a2"):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="vi-VN"
-        )
-        pg = context.new_page()
+        pg = new_browser_context(browser, live_server.url, width=360, height=740).new_page()
         login(pg, username, f"/can-bo/ho-so/{d.code}/")
         pages.append(pg)
     first, second = pages

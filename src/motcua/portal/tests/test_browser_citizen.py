@@ -23,7 +23,7 @@ from motcua.portal.tests.helpers import (
     filed,
     upload_result,
 )
-from motcua.testing import PASSWORD
+from motcua.testing import PASSWORD, new_browser_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,7 +110,7 @@ def test_citizen_files_a_dossier_on_a_phone(
     thumb.wait_for()
     # The thumbnail really loads (visible first, decoded a moment later).
     page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(), timeout=10_000
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
     )
     assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
     assert "can-cuoc.png" in page.locator(f"#thanh-phan-{first.pk}").inner_text()
@@ -157,9 +157,7 @@ def test_autosaved_field_is_there_on_another_device(
     page.locator("#trang-thai-luu").get_by_text("Đã lưu lúc").wait_for()
     page.context.close()  # the phone's browser is closed
 
-    other = browser.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="vi-VN"
-    )
+    other = new_browser_context(browser, live_server.url, width=360, height=740)
     try:
         tablet = other.new_page()
         tablet.goto("/ho-so-cua-toi/")
