@@ -14,6 +14,11 @@ must not do so here: it registers ``transaction.on_commit`` instead (see
 Hooks are registered from the owning app's ``AppConfig.ready`` and run in
 registration order (the order of ``INSTALLED_APPS``). The domain stays free of
 its consumers: it knows only this list.
+
+A hook that needs the dossier's earlier events asks :func:`earlier_events`:
+they are read once per event, however many hooks ask (the scorecards judge
+the step's timeliness from them, the national portal whether a step inside
+processing moved the national status; issue #12).
 """
 
 from __future__ import annotations
@@ -60,6 +65,28 @@ def silenced(*names: str) -> Iterator[None]:
         yield
     finally:
         _silenced.reset(token)
+
+
+#: Where :func:`earlier_events` keeps its answer on the event object.
+_EARLIER = "_motcua_earlier_events"
+
+
+def earlier_events(event: DossierEvent) -> list[DossierEvent]:
+    """The dossier's events before ``event``, in ``seq`` order (whole rows).
+
+    Read with ONE query the first time a hook asks and kept on the event
+    object, so every later hook of the same event gets them for free; none
+    for a submission (``seq`` 1). Events are append-only, so the answer
+    cannot go stale while the event's hooks run. Treat the list as read-only:
+    it is shared between the hooks."""
+    kept: list[DossierEvent] | None = getattr(event, _EARLIER, None)
+    if kept is None:
+        from motcua.dossiers import models
+
+        rows = models.DossierEvent.objects.filter(dossier_id=event.dossier_id, seq__lt=event.seq)
+        kept = [] if event.seq <= 1 else list(rows.order_by("seq"))
+        setattr(event, _EARLIER, kept)
+    return kept
 
 
 def run_event_hooks(event: DossierEvent) -> None:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.dossiers.hooks import earlier_events
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.integrations.national_portal.client import PortalError
 from motcua.national import gateway, payloads
@@ -72,13 +73,9 @@ def _status_moved(event: DossierEvent, status: int) -> bool:
         )
     if event.to_state != State.PROCESSING:
         return False
-    previous = (
-        DossierEvent.objects.filter(dossier_id=event.dossier_id, seq__lt=event.seq)
-        .order_by("-seq")
-        .values_list("action", flat=True)
-        .first()
-    )
-    return national_status(event.from_state, last_action=previous or "") != status
+    earlier = earlier_events(event)  # read once per event (the scorecards use it too)
+    previous = earlier[-1].action if earlier else ""
+    return national_status(event.from_state, last_action=previous) != status
 
 
 def measurement_messages(event: DossierEvent) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from motcua.dossiers.hooks import earlier_events
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.scorecards.facts import local_day, procedure_of_version
 from motcua.scorecards.metrics import dossier_metrics
@@ -72,19 +73,11 @@ def _keys(dossier: Dossier, events: list[DossierEvent], only_last: bool) -> Coun
 
 
 def count_event(event: DossierEvent) -> None:
-    """The hook: count what ``event`` moves (one read of the dossier's earlier
-    events, none for a submission, and one upsert)."""
-    dossier = event.dossier
-    if event.seq <= 1:
-        events = [event]
-    else:
-        earlier = list(
-            DossierEvent.objects.filter(dossier_id=dossier.pk, seq__lt=event.seq)
-            .order_by("seq")
-            .only(*_EVENT_FIELDS)
-        )
-        events = [*earlier, event]
-    counts_add(_keys(dossier, events, only_last=True))
+    """The hook: count what ``event`` moves (the dossier's earlier events,
+    read once per event for every hook that needs them — none for a
+    submission — and one upsert when a counter moves)."""
+    events = [*earlier_events(event), event]
+    counts_add(_keys(event.dossier, events, only_last=True))
 
 
 # --------------------------------------------------------------------- rebuild

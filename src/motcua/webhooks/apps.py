@@ -8,6 +8,8 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.outbox.destinations import register_destination
+        from motcua.webhooks import selectors
         from motcua.webhooks.destination import WebhookDestination
 
         register_destination(WebhookDestination())
+        selectors.connect()

@@ -16,12 +16,13 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from motcua.dossiers.caches import agencies_by_id
 from motcua.dossiers.models import DossierEvent
 from motcua.outbox.destinations import Delivered, Failed
 from motcua.outbox.models import OutboxMessage
-from motcua.units.models import Agency
 from motcua.webhooks import signing
 from motcua.webhooks.models import WebhookSubscription
+from motcua.webhooks.selectors import active_units, forget_active_units
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,9 @@ class WebhookDestination:
 
     def messages_for(self, event: DossierEvent) -> list[dict[str, Any]]:
         d = event.dossier
-        units = {d.receiving_agency_id, d.processing_agency_id}
+        units = {d.receiving_agency_id, d.processing_agency_id} & active_units()
+        if not units:  # the common case: no query (the active units are cached)
+            return []
         subscriptions = [
             s
             for s in WebhookSubscription.objects.filter(active=True, agency_id__in=units).only(
@@ -76,7 +79,10 @@ class WebhookDestination:
         ]
         if not subscriptions:
             return []
-        agencies = dict(Agency.objects.filter(pk__in=units).values_list("pk", "public_id"))
+        agencies = {
+            pk: str(a.public_id)
+            for pk, a in agencies_by_id([d.receiving_agency_id, d.processing_agency_id]).items()
+        }
         out = []
         for s in subscriptions:
             key = f"wh{s.pk}.e{event.pk}"
@@ -163,6 +169,7 @@ def count_failure(sub: WebhookSubscription, reason: str) -> None:
         pk=sub.pk, active=True, consecutive_failures__gte=limit
     ).update(active=False, disabled_at=timezone.now(), disabled_reason=reason[:500])
     if disabled:
+        forget_active_units()
         from motcua.webhooks.services import alert_disabled
 
         sub.refresh_from_db()

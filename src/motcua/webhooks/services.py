@@ -1,5 +1,7 @@
 """Subscriptions: create, switch on again, and the alert when the outbox
-switched one off after repeated failures."""
+switched one off after repeated failures. A change of whether a subscription
+is active forgets the cached set of subscribed units (``selectors``):
+``create`` through the model's signal, the ``update()`` calls here by hand."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from motcua.accounts.models import Role, RoleAssignment
 from motcua.integrations.channel import Outcome, Outgoing
 from motcua.units.models import Agency
 from motcua.webhooks.models import WebhookSubscription, new_secret
+from motcua.webhooks.selectors import forget_active_units
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +32,12 @@ def subscription_enable(*, subscription: WebhookSubscription) -> None:
     WebhookSubscription.objects.filter(pk=subscription.pk).update(
         active=True, consecutive_failures=0, disabled_at=None, disabled_reason=""
     )
+    forget_active_units()  # update() sends no signal
 
 
 def subscription_disable(*, subscription: WebhookSubscription) -> None:
     WebhookSubscription.objects.filter(pk=subscription.pk).update(active=False)
+    forget_active_units()
 
 
 def subscription_rotate_secret(*, subscription: WebhookSubscription) -> str:

@@ -22,23 +22,32 @@ from motcua.dossiers.attachments import components_of
 from motcua.dossiers.models import AccessChannel, Delivery, Dossier, DossierAccessLog
 from motcua.dossiers.tests.factories import local
 from motcua.dossiers.tests.test_selectors_api import URL, bearer, post
+from motcua.outbox.models import OutboxMessage
 from motcua.testing import Personas
+from motcua.webhooks.selectors import active_units
+from motcua.webhooks.services import subscription_create
 
 # Tests run inside a transaction, so each atomic block of a write adds a
 # SAVEPOINT and a RELEASE to the count (2 statements that a server does not
 # send: its BEGIN / COMMIT are not counted statements).
 
-#: Every event adds the hooks' statements (dossiers/hooks.py): the webhooks'
-#: lookup of the subscriptions of the dossier's units, the outbox rows of the
-#: destinations that want the event (one bulk insert: national portal,
-#: measurement) and the scorecards' summary upsert.
-EVENT_HOOKS = 3
-#: After the acceptance, the scorecards read the dossier's earlier events (was
-#: the step, the dossier on time?); a step inside processing (forward) also
-#: makes the national destination read them (is it a new national status?).
-#: Issue #12 takes both down.
+#: Every event adds the hooks' statements (dossiers/hooks.py): the outbox rows of
+#: the destinations that want the event (one bulk insert: national portal,
+#: measurement) and, when the event moves a counter, the scorecards' summary
+#: upsert. The webhooks' check costs none: the units with an active
+#: subscription are kept in the shared cache (webhooks/selectors.py), and the
+#: dossier's units have none here (issue #12 took that SELECT away).
+OUTBOX_INSERT = 1
+SUMMARY_UPSERT = 1
+EVENT_HOOKS = OUTBOX_INSERT + SUMMARY_UPSERT
+#: …with an active subscription in one of the dossier's units: its lookup.
+WEBHOOK_SUBSCRIPTIONS = 1
+#: After the submission the dossier's earlier events are read ONCE per event
+#: (``dossiers.hooks.earlier_events``): the scorecards judge the step and the
+#: dossier from them and, on a step inside processing (forward), the national
+#: destination takes the previous action from the same list (issue #12: it
+#: used to read them a second time).
 LOOKBACK = 1
-STEP_LOOKBACK = 2
 
 #: Statements per request through the HTTP API (bearer-token auth: 1).
 API_SUBMIT = (
@@ -46,22 +55,30 @@ API_SUBMIT = (
 )  # token, procedure, applicant, idempotency key; counter, dossier, event
 API_TRACK = 3  # dossier, events, access log
 API_GET = 4  # token, dossier, roles, access log
-API_ACCEPT = 9 + EVENT_HOOKS  # token, dossier, roles, access log; update, event, step run
-API_FORWARD = 10 + EVENT_HOOKS + STEP_LOOKBACK  # … update, event, close step run, open step run
+#: The acceptance moves no counter (unless it is late): no summary upsert.
+API_ACCEPT = 9 + OUTBOX_INSERT + LOOKBACK  # token, dossier, roles, access log; update, event, run
+API_FORWARD = 10 + EVENT_HOOKS + LOOKBACK  # … update, event, close step run, open step run
 API_DECIDE = 9 + EVENT_HOOKS + LOOKBACK  # … update, event, close step run
 API_HAND_OVER = 8 + EVENT_HOOKS + LOOKBACK  # … update, event
 #: Statements per ``selectors.dossier_act`` call (read + action, one commit;
 #: the access-log row is inside the action's transaction).
-ACT_ACCEPT = 8 + EVENT_HOOKS
-ACT_FORWARD = 9 + EVENT_HOOKS + STEP_LOOKBACK
+ACT_ACCEPT = 8 + OUTBOX_INSERT + LOOKBACK
+ACT_FORWARD = 9 + EVENT_HOOKS + LOOKBACK
 ACT_DECIDE = 8 + EVENT_HOOKS + LOOKBACK
 ACT_HAND_OVER = 7 + EVENT_HOOKS + LOOKBACK
+
+#: The budgets count a shared cache that costs no database query, like Redis
+#: in production (the rate limiter's counters and the webhooks' subscribed
+#: units live there; the database cache of a machine without Redis would add
+#: its own statements).
+pytestmark = pytest.mark.usefixtures("memory_cache")
 
 
 @pytest.fixture
 def warm(personas: Personas, procedure: ConfiguredProcedure) -> None:
-    """A server's caches after its first requests: the calendar and the
-    pinned version (filled by a first submission)."""
+    """A server's caches after its first requests: the calendar, the
+    pinned version (filled by a first submission) and the units with webhook
+    subscriptions (filled by a first event)."""
     add_working_time(
         start=local(2026, 3, 2, 8),
         duration=datetime.timedelta(hours=1),
@@ -70,6 +87,7 @@ def warm(personas: Personas, procedure: ConfiguredProcedure) -> None:
     cpv = services.pinned_version(procedure.current_version_id)  # type: ignore[arg-type]
     components_of(cpv.procedure_version_id)
     services.agencies_by_id([personas.place.agency_a.pk, procedure.agency_id, procedure.agency.pk])
+    active_units()
 
 
 def _file(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> Dossier:
@@ -81,7 +99,6 @@ def _file(p: Personas, procedure: ConfiguredProcedure, applicant: Applicant) -> 
     )
 
 
-@pytest.mark.usefixtures("memory_cache")  # query budgets: the limiter is on Redis in production
 def test_api_budgets_through_the_lifecycle(
     personas: Personas,
     procedure: ConfiguredProcedure,
@@ -182,8 +199,33 @@ def test_service_budgets(
         selectors.dossier_track(code=d.code, factor=d.tracking_token)
     with django_assert_max_num_queries(3):
         got = selectors.dossier_get_for_user(user=p.officer, code=d.code)
-    with django_assert_max_num_queries(5 + EVENT_HOOKS):
+    with django_assert_max_num_queries(5 + OUTBOX_INSERT + LOOKBACK):
         services.dossier_accept(dossier=got, actor=p.officer, expected_version=1)
+
+
+def test_a_webhook_subscription_costs_its_lookup_and_nothing_more(
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    applicant: Applicant,
+    warm: None,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """With an active subscription in the dossier's unit, an event adds the
+    subscriptions' lookup (the unit's public id comes from the agency cache;
+    the row joins the outbox's one bulk insert); without one it adds
+    nothing (the budgets above)."""
+    p = personas
+    subscription_create(
+        agency=p.place.agency_a, name="Hệ thống thống kê", url="http://127.0.0.1:9/", event_types=[]
+    )
+    active_units()  # the next event's refill of the cache, done here
+    with django_assert_max_num_queries(5 + EVENT_HOOKS + WEBHOOK_SUBSCRIPTIONS):
+        d = _file(p, procedure, applicant)
+    got = selectors.dossier_get_for_user(user=p.officer, code=d.code)
+    with django_assert_max_num_queries(5 + OUTBOX_INSERT + LOOKBACK + WEBHOOK_SUBSCRIPTIONS):
+        services.dossier_accept(dossier=got, actor=p.officer, expected_version=1)
+    rows = OutboxMessage.objects.filter(destination="webhooks", dossier=d)
+    assert rows.count() == 2
 
 
 def test_tracking_matches_the_slow_path(
@@ -209,7 +251,6 @@ def test_tracking_matches_the_slow_path(
 API_QUEUE_PAGE = 4
 
 
-@pytest.mark.usefixtures("memory_cache")
 def test_api_queue_page_budget(
     personas: Personas,
     procedure: ConfiguredProcedure,

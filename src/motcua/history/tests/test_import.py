@@ -13,8 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from motcua.accounts.models import Role, RoleAssignment, User
+from motcua.accounts.models import Applicant, Role, RoleAssignment, User
 from motcua.catalog.models import ConfiguredProcedure
+from motcua.dossiers import services
 from motcua.dossiers.hooks import registered_hooks
 from motcua.dossiers.models import AppointmentChange, Dossier, DossierEvent, PauseInterval, StepRun
 from motcua.dossiers.states import State
@@ -28,6 +29,7 @@ from motcua.history.models import ImportedDossier
 from motcua.outbox.models import OutboxMessage
 from motcua.scorecards.models import DailyCount
 from motcua.testing import Personas
+from motcua.webhooks.models import WebhookSubscription
 
 NOW = datetime.datetime(2026, 7, 1, 12, 0, tzinfo=LOCAL_TZ)
 
@@ -147,8 +149,15 @@ def test_a_generated_file_imports_once(procedure: ConfiguredProcedure, tmp_path:
 
 
 def test_the_outside_world_hears_nothing_of_an_import(
-    procedure: ConfiguredProcedure, tmp_path: Path, django_capture_on_commit_callbacks: Any
+    personas: Personas,
+    procedure: ConfiguredProcedure,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    # Another provincial system listens to the unit: a live event reaches it.
+    WebhookSubscription.objects.create(
+        agency=procedure.agency, name="Hệ thống thống kê", url="http://127.0.0.1:9/"
+    )
     path = tmp_path / "quiet.jsonl"
     path.write_text(_line(procedure, "QUIET-1") + "\n", encoding="utf-8")
     with django_capture_on_commit_callbacks() as callbacks:
@@ -162,6 +171,21 @@ def test_the_outside_world_hears_nothing_of_an_import(
     assert DailyCount.objects.exists()
     # Outside the import the hooks are all there.
     assert {"notifications.notify", "outbox", "scorecards.count"} <= set(registered_hooks())
+    # And they do speak for a live filing of the same procedure (else the
+    # assertions above could not fail): outbox rows for the national portal,
+    # the measurement system and the webhook, a notification enqueued.
+    with django_capture_on_commit_callbacks() as live_callbacks:
+        live = services.dossier_submit(
+            actor=personas.citizen,
+            procedure=procedure,
+            applicant=Applicant.objects.get(user=personas.citizen),
+        )
+    assert [c for c in live_callbacks if c.__module__ == "motcua.notifications.hooks"] != []
+    destinations = set(
+        OutboxMessage.objects.filter(dossier=live).values_list("destination", flat=True)
+    )
+    assert destinations == {"national_portal", "measurement", "webhooks"}
+    assert OutboxMessage.objects.exclude(dossier=live).count() == 0
 
 
 def test_bad_lines_are_reported_by_number(procedure: ConfiguredProcedure, tmp_path: Path) -> None:

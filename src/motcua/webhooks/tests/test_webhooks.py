@@ -28,6 +28,7 @@ from motcua.webhooks import signing
 from motcua.webhooks.destination import encode
 from motcua.webhooks.models import WebhookSubscription
 from motcua.webhooks.sandbox import WebhookSandbox
+from motcua.webhooks.selectors import active_units
 
 __all__ = ["smtp_sandbox"]
 
@@ -201,6 +202,7 @@ def test_repeated_failures_disable_the_subscription_and_tell_the_unit_admin(
     sub.refresh_from_db()
     assert not sub.active and sub.disabled_at is not None
     assert "HTTP 400" in sub.disabled_reason
+    assert personas.place.agency_a.pk not in active_units()  # the cached set forgot it
     mails = smtp_sandbox.store.messages()
     assert [m.recipients for m in mails] == [["quantri_a@motcua.local"]]
     assert "đã tự động tắt" in mails[0].body
@@ -213,6 +215,7 @@ def test_repeated_failures_disable_the_subscription_and_tell_the_unit_admin(
     from motcua.webhooks.services import subscription_enable
 
     subscription_enable(subscription=sub)
+    assert personas.place.agency_a.pk in active_units()
     for row in OutboxMessage.objects.all():
         outbox.message_resend(message_id=row.pk, by="quantri_a")
     assert outbox.drain() == 3
