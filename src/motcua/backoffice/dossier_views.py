@@ -30,6 +30,7 @@ from motcua.catalog import eform_display, eforms
 from motcua.catalog.models import ConfiguredProcedure
 from motcua.core.db import reading
 from motcua.core.errors import Conflict, DomainError, NotFound
+from motcua.delivery import services as delivery_services
 from motcua.documents.pdf import FormPurpose
 from motcua.documents.services import stored_file_create
 from motcua.dossiers import printing, services
@@ -553,6 +554,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 if upload is not None:
                     stored = stored_file_create(actor=user, uploaded=upload)
                     attachments.append(Attachment(file=stored, component_id=component.pk))
+            result_delivery = request.POST.get("result_delivery", Delivery.COUNTER)
             with transaction.atomic():
                 applicant = _find_or_register(request.POST)
                 dossier = services.dossier_submit(
@@ -561,12 +563,19 @@ def intake(request: HttpRequest) -> HttpResponse:
                     applicant=applicant,
                     form_data=data,
                     channel=Channel.COUNTER,
-                    result_delivery=request.POST.get("result_delivery", Delivery.COUNTER),
+                    result_delivery=result_delivery,
                     idempotency_key=request.POST.get("idempotency_key") or None,
                     assisted=assisted,
                     consent_note=consent,
                     attachments=attachments,
                 )
+                if result_delivery == Delivery.POST:
+                    # In the same transaction: a bad address files nothing.
+                    delivery_services.counter_postal_set(
+                        dossier=dossier,
+                        actor=user,
+                        **intake_support.receiver(request.POST, applicant),
+                    )
         except DomainError as exc:
             error = exc.message
             field_errors = exc.errors or []
@@ -587,6 +596,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         else ()
     )
     query = request.GET.get("tim", "")
+    postal_offered = procedure is not None and bool(procedure.procedure.postal_eligible)
     return render(
         request,
         "backoffice/intake.html",
@@ -603,7 +613,16 @@ def intake(request: HttpRequest) -> HttpResponse:
             "error": error,
             "field_errors": field_errors,
             "values": values,
-            "deliveries": Delivery.choices,
+            "deliveries": [
+                (value, label)
+                for value, label in Delivery.choices
+                if value != Delivery.POST or postal_offered
+            ],
+            "postal_offered": postal_offered,
+            "postal_errors": {
+                f: form_errors[f][0] for f in intake_support.RECEIVER_FIELDS if f in form_errors
+            },
+            "postal_fee": delivery_services.postal_fee_estimate() if postal_offered else 0,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "looked_up": looked_up,
             "found": found,

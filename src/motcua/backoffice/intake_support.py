@@ -50,6 +50,21 @@ def applicant_values(found: Applicant) -> dict[str, str]:
     }
 
 
+#: The receiver fields of the result by post on the intake form.
+RECEIVER_FIELDS = ("receiver_name", "receiver_phone", "receiver_address")
+
+
+def receiver(post: Any, applicant: Applicant) -> dict[str, str]:
+    """The receiver of the result by post typed at the counter; a field left
+    empty is the applicant's (name, phone, address on file)."""
+    own = {
+        "receiver_name": applicant.name,
+        "receiver_phone": applicant.phone,
+        "receiver_address": applicant.address,
+    }
+    return {f: str(post.get(f, "")).strip()[:500] or own[f] for f in RECEIVER_FIELDS}
+
+
 def procedures_matching(procedures: list[ConfiguredProcedure], query: str) -> list[Any]:
     """Procedures whose name, code or agency contains every word of
     ``query`` (with or without diacritics), by name."""

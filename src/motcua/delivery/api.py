@@ -10,10 +10,11 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from motcua.accounts.models import User
 from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
+from motcua.api.schemas import StrictIn
 from motcua.core.throttling import throttle_request
 from motcua.delivery import selectors, services
 from motcua.delivery.models import Direction
@@ -22,13 +23,7 @@ from motcua.dossiers.selectors import dossier_get_for_user
 router = Router(tags=["Bưu chính công ích"])
 
 
-class Strict(Schema):
-    """Input with no other fields."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class PostalRequestIn(Strict):
+class PostalRequestIn(StrictIn):
     send_dossier: bool = False
     receive_result: bool = True
     receiver_name: str = Field(min_length=1, max_length=200)
@@ -44,7 +39,7 @@ class PostalRequestOut(Schema):
     receiver_address: str
 
 
-class OrderIn(Strict):
+class OrderIn(StrictIn):
     direction: Literal["send_dossier", "receive_result"] = "receive_result"
     weight_grams: int = Field(default=500, ge=1, le=30_000)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -112,6 +113,110 @@ def postal_fee_estimate(*, weight_grams: int = 500) -> int:
     return published_fee(weight_grams)
 
 
+#: A receiver's phone: 10 or 11 digits from 0 (or +84 / 84 for the 0).
+_PHONE = re.compile(r"^(?:0|\+?84)\d{9,10}$")
+#: The least an address needs for the carrier: this many characters and words.
+_ADDRESS_MIN_CHARS, _ADDRESS_MIN_WORDS = 10, 3
+
+
+def postal_address_problems(
+    *, receiver_name: str, receiver_phone: str, receiver_address: str
+) -> list[dict[str, str]]:
+    """What is wrong with a receiver's name, phone and address, one item a
+    field (``{"field", "message"}``, Vietnamese for the officer or the
+    applicant); empty when the carrier can deliver to it."""
+    problems: list[dict[str, str]] = []
+    name, address = receiver_name.strip(), " ".join(receiver_address.split())
+    phone = re.sub(r"[\s.\-]", "", receiver_phone)
+    if not name:
+        problems.append(
+            {"field": "receiver_name", "message": _("Cần ghi họ tên người nhận kết quả.")}
+        )
+    elif len(name) > 200:
+        problems.append({"field": "receiver_name", "message": _("Họ tên người nhận dài quá.")})
+    if not phone:
+        problems.append(
+            {"field": "receiver_phone", "message": _("Cần ghi số điện thoại người nhận.")}
+        )
+    elif not _PHONE.match(phone):
+        problems.append(
+            {
+                "field": "receiver_phone",
+                "message": _(
+                    "Số điện thoại người nhận không đúng: cần 10 hoặc 11 chữ số, "
+                    "bắt đầu bằng 0 (ví dụ 0912345678)."
+                ),
+            }
+        )
+    if not address:
+        problems.append(
+            {"field": "receiver_address", "message": _("Cần ghi địa chỉ nhận kết quả.")}
+        )
+    elif len(address) > 500:
+        problems.append(
+            {"field": "receiver_address", "message": _("Địa chỉ nhận dài quá 500 ký tự.")}
+        )
+    elif len(address) < _ADDRESS_MIN_CHARS or len(address.split()) < _ADDRESS_MIN_WORDS:
+        problems.append(
+            {
+                "field": "receiver_address",
+                "message": _(
+                    "Địa chỉ nhận chưa đủ để bưu điện giao: ghi số nhà hoặc thôn, xóm, "
+                    "và xã, phường (ví dụ: Số 1, thôn Đông, xã A)."
+                ),
+            }
+        )
+    return problems
+
+
+def counter_postal_set(
+    *,
+    dossier: Dossier,
+    actor: User,
+    receiver_name: str,
+    receiver_phone: str,
+    receiver_address: str,
+) -> PostalRequest:
+    """At counter intake, the applicant chose to receive the result by post:
+    the one-stop officer of the receiving agency records it, in the intake's
+    transaction (a refusal here files nothing). Only for a procedure eligible
+    for post and a dossier filed with the result by post; the address must
+    be one the carrier can deliver to (:func:`postal_address_problems`)."""
+    _require_counter_officer(dossier, actor, _("Chỉ cán bộ một cửa mới ghi được yêu cầu này."))
+    if not postal_eligible(dossier=dossier):
+        raise DomainError(
+            _("Thủ tục này không thực hiện qua dịch vụ bưu chính công ích."),
+            code="postal_not_eligible",
+        )
+    if dossier.result_delivery != Delivery.POST:
+        raise DomainError(
+            _("Hồ sơ này không chọn nhận kết quả qua dịch vụ bưu chính."),
+            code="postal_result_not_chosen",
+        )
+    problems = postal_address_problems(
+        receiver_name=receiver_name,
+        receiver_phone=receiver_phone,
+        receiver_address=receiver_address,
+    )
+    if problems:
+        raise DomainError(
+            _("Thông tin nhận kết quả qua bưu chính chưa đúng."),
+            code="postal_address_invalid",
+            errors=problems,
+        )
+    request, _created = PostalRequest.objects.update_or_create(
+        dossier=dossier,
+        defaults={
+            "send_dossier": False,
+            "receive_result": True,
+            "receiver_name": receiver_name.strip(),
+            "receiver_phone": re.sub(r"[\s.\-]", "", receiver_phone),
+            "receiver_address": " ".join(receiver_address.split()),
+        },
+    )
+    return request
+
+
 def draft_postal_set(
     *,
     draft: DossierDraft,
@@ -183,7 +288,7 @@ def draft_submit_with_postal(
     return dossier
 
 
-def _require_counter_officer(dossier: Dossier, actor: User) -> None:
+def _require_counter_officer(dossier: Dossier, actor: User, message: str = "") -> None:
     agency = dossier.receiving_agency
     if not holds_role(
         roles_of(actor, dossier=dossier),
@@ -192,7 +297,7 @@ def _require_counter_officer(dossier: Dossier, actor: User) -> None:
         roles=[Role.ONE_STOP_OFFICER],
     ):
         raise PermissionDenied(
-            _("Chỉ cán bộ một cửa của đơn vị tiếp nhận mới gửi được vận đơn."),
+            message or _("Chỉ cán bộ một cửa của đơn vị tiếp nhận mới gửi được vận đơn."),
             code="not_one_stop_officer",
         )
 

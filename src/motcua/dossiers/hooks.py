@@ -89,6 +89,13 @@ def earlier_events(event: DossierEvent) -> list[DossierEvent]:
     return kept
 
 
+def is_silenced(name: str) -> bool:
+    """Whether the hook ``name`` is silenced here (inside :func:`silenced`):
+    the same name also silences what that hook's app does for other apps'
+    domain events (e.g. the notifications of a rating during an import)."""
+    return name in _silenced.get()
+
+
 def run_event_hooks(event: DossierEvent) -> None:
     skip = _silenced.get()
     for name, hook in list(_hooks.items()):

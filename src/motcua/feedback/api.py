@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from motcua.accounts.models import User
 from motcua.api.auth import STAFF_AUTH, SUBMIT_AUTH
+from motcua.api.schemas import StrictIn
 from motcua.core.throttling import throttle_request
 from motcua.dossiers.selectors import dossier_get_for_user
 from motcua.feedback import selectors, services
@@ -20,16 +21,10 @@ from motcua.feedback.models import Feedback, Rating
 router = Router(tags=["Đánh giá, phản ánh kiến nghị"])
 
 
-class Strict(Schema):
-    """Input with no other fields (the document says so: nothing extra is read)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
 LevelIn = Literal["very_satisfied", "satisfied", "not_satisfied"]
 
 
-class RatingIn(Strict):
+class RatingIn(StrictIn):
     level: LevelIn
     comment: str = Field(default="", max_length=2000)
     criteria: dict[str, Literal[0, 1, 2]] = Field(
@@ -46,7 +41,7 @@ class RatingOut(Schema):
     changeable_until: datetime.datetime
 
 
-class _FeedbackBase(Strict):
+class _FeedbackBase(StrictIn):
     kind: Literal["feedback", "proposal"]
     title: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=5000)
@@ -84,7 +79,7 @@ class FeedbackOut(Schema):
     answer: str
 
 
-class AnswerIn(Strict):
+class AnswerIn(StrictIn):
     answer: str = Field(min_length=1, max_length=5000)
 
 

@@ -17,6 +17,7 @@ from motcua.catalog.models import ConfiguredProcedure, Procedure
 from motcua.core.errors import Conflict, DomainError, NotFound
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.states import State
+from motcua.feedback.events import feedback_answered, rating_given
 from motcua.feedback.models import (
     CRITERIA_KEYS,
     Feedback,
@@ -78,7 +79,7 @@ def rating_submit(
     answers = _checked(level, comment, criteria)
     try:
         with transaction.atomic():
-            return Rating.objects.create(
+            rating = Rating.objects.create(
                 dossier=dossier,
                 rated_by=actor,
                 level=level,
@@ -86,8 +87,10 @@ def rating_submit(
                 criteria=answers,
                 rated_at=now,
             )
+            rating_given.send(sender=Rating, rating=rating)
     except IntegrityError:
         raise Conflict(_("Hồ sơ này đã được đánh giá."), code="already_rated") from None
+    return rating
 
 
 def rating_change_until(*, rating: Rating) -> datetime.datetime:
@@ -234,4 +237,5 @@ def feedback_answer(
         locked.answered_by = actor
         locked.answered_at = now
         locked.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+        feedback_answered.send(sender=Feedback, feedback=locked)
     return locked

@@ -55,7 +55,7 @@ class MessageAdmin(_ReadOnly):
     list_display = ["occasion", "channel", "address", "status", "attempts", "created_at"]
     list_filter = ["status", "channel", "audience"]
     search_fields = ["occasion", "address", "dossier__code"]
-    raw_id_fields = ["dossier"]
+    raw_id_fields = ["dossier", "feedback"]
     inlines = [AttemptInline]
     actions = ["resend"]
 

@@ -6,7 +6,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self) -> None:
-        from motcua.notifications import delivery_receivers, hooks
+        from motcua.notifications import delivery_receivers, feedback_receivers, hooks
 
         hooks.connect()
         delivery_receivers.connect()
+        feedback_receivers.connect()

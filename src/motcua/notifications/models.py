@@ -64,12 +64,26 @@ FINAL_STATUSES = frozenset({MessageStatus.SENT, MessageStatus.FAILED})
 
 class Message(models.Model):
     """One message to one recipient in one channel for one occasion
-    (``occasion``: ``event:<id>:<template>`` or ``due:<step run>:<threshold>``)."""
+    (``occasion``: ``event:<id>:<template>``, ``due:<step run>:<threshold>``,
+    ``delivery:<order>:failed``, ``rating:<id>:rated`` or
+    ``feedback:<id>:answered``). ``dossier`` is empty only for the answer to
+    feedback about a unit or a procedure (``feedback`` is then set)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occasion = models.CharField(max_length=80)
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.CASCADE, related_name="messages"
+        "dossiers.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    feedback = models.ForeignKey(
+        "feedback.Feedback",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
     )
     template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
     audience = models.CharField(max_length=10, choices=Audience.choices)

@@ -20,6 +20,7 @@ from motcua.delivery.models import DeliveryOrder
 from motcua.dossiers.models import Dossier, DossierEvent, StepRun
 from motcua.dossiers.services import pinned_graph
 from motcua.dossiers.states import QUEUE_STATES, State
+from motcua.feedback.models import Feedback, Kind, Rating
 from motcua.notifications.models import Audience, ChannelKind, ContactPoint, Preference
 
 #: Dossier action -> the applicant's template.
@@ -30,7 +31,6 @@ APPLICANT_TEMPLATES: Mapping[str, str] = {
     "ask_to_complete": "supplement_requested",
     "ask_to_pay": "fee_due",
     "apologise": "late",
-    "rate": "rated",
 }
 #: Target state -> the applicant's template (whatever the action).
 STATE_TEMPLATES: Mapping[str, str] = {
@@ -55,9 +55,10 @@ class Plan:
     occasion: str
     template_key: str
     audience: str
-    dossier: Dossier
+    dossier: Dossier | None
     routes: list[Route]
     data: dict[str, str] = field(default_factory=dict)
+    feedback: Feedback | None = None
 
 
 def render(text: str, data: Mapping[str, str]) -> str:
@@ -109,9 +110,18 @@ def applicant_routes(dossier: Dossier) -> list[Route]:
     e-mail (else the phone, by SMS) given with the dossier, so no applicant
     is left uninformed."""
     applicant = dossier.applicant
-    key = f"applicant:{applicant.pk}"
+    return person_routes(
+        key=f"applicant:{applicant.pk}",
+        user=applicant.user,
+        email=applicant.email,
+        phone=applicant.phone,
+    )
+
+
+def person_routes(*, key: str, user: User | None, email: str, phone: str) -> list[Route]:
+    """The channels ``user`` chose (``Preference``, default e-mail) to their
+    verified contacts; with none, ``email`` (else ``phone``, by SMS)."""
     routes: list[Route] = []
-    user = applicant.user
     if user is not None:
         preference = Preference.objects.filter(user=user).first()
         chosen = preference.channels() if preference else [ChannelKind.EMAIL]
@@ -122,10 +132,10 @@ def applicant_routes(dossier: Dossier) -> list[Route]:
             addresses = emails if channel == ChannelKind.EMAIL else phones
             if addresses:
                 routes.append(Route(key, user, channel, addresses[0]))
-    if not routes and applicant.email:
-        routes.append(Route(key, user, ChannelKind.EMAIL, applicant.email))
-    elif not routes and applicant.phone:
-        routes.append(Route(key, user, ChannelKind.SMS, applicant.phone))
+    if not routes and email:
+        routes.append(Route(key, user, ChannelKind.EMAIL, email))
+    elif not routes and phone:
+        routes.append(Route(key, user, ChannelKind.SMS, phone))
     return routes
 
 
@@ -293,4 +303,61 @@ def plan_for_delivery_failure(order: DeliveryOrder) -> Plan:
         dossier,
         applicant_routes(dossier),
         data,
+    )
+
+
+def plan_for_rating(rating: Rating) -> Plan:
+    """The applicant rated the dossier: thanks, once per rating (a changed
+    rating is not told again)."""
+    dossier = rating.dossier
+    data = _common(dossier)
+    data.update(link=_applicant_link(dossier), at=moment(rating.rated_at))
+    return Plan(
+        f"rating:{rating.pk}:rated",
+        "rated",
+        Audience.APPLICANT,
+        dossier,
+        applicant_routes(dossier),
+        data,
+    )
+
+
+def feedback_link(feedback: Feedback) -> str:
+    """The author's list of their feedback, at this item (with its answer)."""
+    return absolute(reverse("feedback:submit")) + f"#pakn-{feedback.public_id}"
+
+
+def plan_for_feedback_answer(feedback: Feedback) -> Plan:
+    """The unit answered the author's feedback or complaint: the answer and a
+    link to it, once per feedback. The author is reached like an applicant
+    (their channels and verified contacts; else the e-mail or phone of
+    their applicant record, else their account's e-mail)."""
+    author = feedback.author
+    applicant = getattr(author, "applicant", None)
+    key = f"applicant:{applicant.pk}" if applicant is not None else f"user:{author.pk}"
+    routes = person_routes(
+        key=key,
+        user=author,
+        email=(applicant.email if applicant is not None else "") or author.email,
+        phone=applicant.phone if applicant is not None else "",
+    )
+    data = {
+        "applicant": feedback.author_name,
+        "agency": feedback.agency.name,
+        "kind": str(Kind(feedback.kind).label).lower(),
+        "title": feedback.title,
+        "answer": feedback.answer,
+        "submitted": moment(feedback.submitted_at),
+        "at": moment(feedback.answered_at),
+        "code": feedback.dossier.code if feedback.dossier is not None else "",
+        "link": feedback_link(feedback),
+    }
+    return Plan(
+        f"feedback:{feedback.pk}:answered",
+        "feedback_answered",
+        Audience.APPLICANT,
+        feedback.dossier,
+        routes,
+        data,
+        feedback=feedback,
     )

@@ -38,6 +38,8 @@ from motcua.notifications.planning import (
     absolute,
     plan_for_delivery_failure,
     plan_for_due,
+    plan_for_feedback_answer,
+    plan_for_rating,
     plans_for_event,
     render,
 )
@@ -75,6 +77,7 @@ def _create(plan: Plan, route: Route, template: MessageTemplate) -> Message:
     data = {**plan.data}
     fields = {
         "dossier": plan.dossier,
+        "feedback": plan.feedback,
         "template": template,
         "audience": plan.audience,
         "recipient_user": route.user,
@@ -142,6 +145,47 @@ def notify_delivery_failed(*, order_id: int, now: datetime.datetime | None = Non
     for message in messages:
         message_send(message_id=message.pk, now=now)
     return messages
+
+
+def _send_all(messages: list[Message], now: datetime.datetime | None) -> list[Message]:
+    for message in messages:
+        message_send(message_id=message.pk, now=now)
+    return messages
+
+
+def notify_rated(*, rating_id: int, now: datetime.datetime | None = None) -> list[Message]:
+    """Thank the applicant for their rating (once per rating: a rerun sends
+    nothing new; a rating since removed tells no one)."""
+    from motcua.feedback.models import Rating
+
+    rating = (
+        Rating.objects.select_related(
+            "dossier__applicant__user",
+            "dossier__configured_procedure_version__procedure_version",
+        )
+        .filter(pk=rating_id)
+        .first()
+    )
+    if rating is None:
+        return []
+    return _send_all(messages_create(plans=[plan_for_rating(rating)]), now)
+
+
+def notify_feedback_answered(
+    *, feedback_id: int, now: datetime.datetime | None = None
+) -> list[Message]:
+    """Tell the author of feedback or a complaint the unit's answer, with a
+    link to it (once per feedback; only an answered one)."""
+    from motcua.feedback.models import Feedback, FeedbackStatus
+
+    feedback = (
+        Feedback.objects.select_related("author__applicant", "agency", "dossier")
+        .filter(pk=feedback_id, status=FeedbackStatus.ANSWERED)
+        .first()
+    )
+    if feedback is None:
+        return []
+    return _send_all(messages_create(plans=[plan_for_feedback_answer(feedback)]), now)
 
 
 def warn_due(

@@ -23,6 +23,18 @@ def notify_delivery_failed_task(order_id: int) -> dict[str, int]:
 
 
 @task()
+def notify_rated_task(rating_id: int) -> dict[str, int]:
+    """Thank the applicant for a rating (enqueued after it committed)."""
+    return {"messages": len(services.notify_rated(rating_id=rating_id))}
+
+
+@task()
+def notify_feedback_answered_task(feedback_id: int) -> dict[str, int]:
+    """Tell the author the answer to their feedback (enqueued after it committed)."""
+    return {"messages": len(services.notify_feedback_answered(feedback_id=feedback_id))}
+
+
+@task()
 def send_message_task(message_id: int) -> str:
     """One more try of one message (a retry after a temporary failure)."""
     return services.message_send(message_id=message_id)

@@ -93,9 +93,22 @@ def test_counter_intake_then_receipt(page: Any, axe: Any, csp_errors: list[str])
     ident.fill("086190000777")
     page.locator("#nn-id-kiem-tra").get_by_text("Hợp lệ. Chưa có trong hệ thống").wait_for()
     page.get_by_label("Họ và tên / tên tổ chức").fill("Phạm Văn Dũng")
-    page.get_by_label("Tờ khai theo mẫu (bắt buộc)").set_input_files(
-        {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": handmade_pdf()}
-    )
+    scan = {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": handmade_pdf()}
+    page.get_by_label("Tờ khai theo mẫu (bắt buộc)").set_input_files(scan)
+    # The applicant wants the result by post; the address typed is not enough.
+    page.get_by_label("Hình thức nhận kết quả").select_option(label="Nhận qua dịch vụ bưu chính")
+    expect(page.locator("#buu-chinh")).to_contain_text("Cước phí dự kiến: 25.000")
+    page.get_by_label("Số điện thoại người nhận").fill("0912345678")
+    page.get_by_label("Địa chỉ nhận kết quả").fill("xã A")
+    page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
+    address = page.get_by_label("Địa chỉ nhận kết quả")
+    expect(address).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#bc-dia-chi-loi")).to_contain_text("chưa đủ để bưu điện giao")
+    expect(page.get_by_role("alert")).to_contain_text("nhận kết quả qua bưu chính chưa đúng")
+    assert axe(page) == []
+    assert not Dossier.objects.filter(applicant__personal_id="086190000777").exists()
+    address.fill("Số 7, thôn Bắc, xã A")
+    page.get_by_label("Tờ khai theo mẫu (bắt buộc)").set_input_files(scan)
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     page.wait_for_url(re.compile(r"/can-bo/ho-so/[^/]+/#in-phieu$"))
     assert "Đã tiếp nhận hồ sơ" in status_text(page)
@@ -103,6 +116,9 @@ def test_counter_intake_then_receipt(page: Any, axe: Any, csp_errors: list[str])
     d = Dossier.objects.get(applicant__personal_id="086190000777")
     assert d.state == State.PROCESSING and d.channel == "counter"
     assert d.documents.filter(component=components[0]).exists()
+    # Filed with the dossier: the result goes by post to that address.
+    assert d.result_delivery == "post"
+    expect(page.get_by_text("Số 7, thôn Bắc, xã A")).to_be_visible()
     link = page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)")
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200

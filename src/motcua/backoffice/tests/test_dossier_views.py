@@ -624,3 +624,99 @@ def test_moves_are_named_in_vietnamese(
     for label in labels:
         assert "(" in label
         assert not any(word in label for word in ("forward", "approve", "sign", "send_back"))
+
+
+def test_counter_intake_result_by_post(personas: Personas, procedure: ConfiguredProcedure):
+    """The applicant at the counter chooses the result by post: the address
+    is checked with clear errors (nothing filed), then filed with the
+    dossier in one transaction; the form offers post only where eligible."""
+    from motcua.delivery.models import PostalRequest
+
+    components = add_components(procedure)
+    c = client_for(personas.officer)
+    form = c.get("/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)}).content.decode()
+    assert 'value="post"' in form and "Cước phí dự kiến: 25.000" in form
+    assert 'id="bc-dia-chi"' in form
+
+    def post(**extra: str) -> Any:
+        scan = SimpleUploadedFile("to-khai.pdf", handmade_pdf(), content_type="application/pdf")
+        return c.post(
+            "/can-bo/tiep-nhan/",
+            {
+                "procedure": str(procedure.public_id),
+                "idempotency_key": "buu-chinh-1",
+                "applicant_kind": "citizen",
+                "identifier": "086190000888",
+                "name": "Trần Văn Bình",
+                "phone": "0987654321",
+                "result_delivery": "post",
+                f"component-{components[0].pk}": scan,
+                **extra,
+            },
+        )
+
+    bad = post(receiver_phone="12345", receiver_address="xã A")
+    text = bad.content.decode()
+    assert bad.status_code == 200
+    assert "Thông tin nhận kết quả qua bưu chính chưa đúng." in text
+    assert "Số điện thoại người nhận không đúng" in text
+    assert "Địa chỉ nhận chưa đủ để bưu điện giao" in text
+    assert (
+        'id="bc-dien-thoai" name="receiver_phone" type="tel" maxlength="20" value="12345"' in text
+    )
+    # Nothing is filed: not the applicant, not the dossier, not the request.
+    assert not Applicant.objects.filter(personal_id="086190000888").exists()
+    assert not Dossier.objects.filter(channel="counter").exists()
+    assert PostalRequest.objects.count() == 0
+    # No address at all, and none on file for the applicant: said so.
+    assert "Cần ghi địa chỉ nhận kết quả." in post().content.decode()
+
+    good = post(receiver_address="Số 5, thôn Tây, xã A")
+    assert good.status_code == 302
+    d = Dossier.objects.get(applicant__personal_id="086190000888")
+    assert d.result_delivery == "post"
+    request = PostalRequest.objects.get(dossier=d)
+    assert (request.receive_result, request.send_dossier) == (True, False)
+    # The fields left empty are the applicant's.
+    assert (request.receiver_name, request.receiver_phone) == ("Trần Văn Bình", "0987654321")
+    assert request.receiver_address == "Số 5, thôn Tây, xã A"
+    page = c.get(f"/can-bo/ho-so/{d.code}/").content.decode()
+    assert "Số 5, thôn Tây, xã A" in page
+    # The same form sent again (a double click): the same dossier, one request.
+    assert post(receiver_address="Số 5, thôn Tây, xã A").status_code == 302
+    assert (
+        PostalRequest.objects.count() == 1
+        and Dossier.objects.filter(channel="counter").count() == 1
+    )
+
+
+def test_counter_intake_offers_post_only_where_eligible(
+    personas: Personas, procedure: ConfiguredProcedure
+):
+    from motcua.delivery.models import PostalRequest
+
+    procedure.procedure.postal_eligible = False
+    procedure.procedure.save(update_fields=["postal_eligible"])
+    c = client_for(personas.officer)
+    form = c.get("/can-bo/tiep-nhan/", {"thu_tuc": str(procedure.public_id)}).content.decode()
+    assert 'value="post"' not in form and 'id="bc-dia-chi"' not in form
+    assert "Thủ tục này không thực hiện qua dịch vụ bưu chính công ích." in form
+    refused = c.post(
+        "/can-bo/tiep-nhan/",
+        {
+            "procedure": str(procedure.public_id),
+            "idempotency_key": "buu-chinh-2",
+            "applicant_kind": "citizen",
+            "identifier": "086190000889",
+            "name": "Lê Văn Cường",
+            "result_delivery": "post",
+            "receiver_phone": "0912345678",
+            "receiver_address": "Số 5, thôn Tây, xã A",
+        },
+    )
+    assert (
+        'id="loi-tiep-nhan"><p>Thủ tục này không thực hiện qua dịch vụ bưu chính công ích.'
+        in refused.content.decode()
+    )
+    assert not Dossier.objects.filter(channel="counter").exists()
+    assert PostalRequest.objects.count() == 0

@@ -165,7 +165,9 @@ def test_the_outside_world_hears_nothing_of_an_import(
     assert result.imported == 1
     assert not importing.active()
     # No notification enqueued, no outbox row (national portal, webhooks) written...
-    assert [c for c in callbacks if c.__module__ == "motcua.notifications.hooks"] == []
+    told = ("motcua.notifications.hooks", "motcua.notifications.feedback_receivers")
+    assert [c for c in callbacks if c.__module__ in told] == []
+    assert Rating.objects.count() == 1  # the old rating is imported, and tells no one
     assert OutboxMessage.objects.count() == 0
     # ...while the other hooks ran as live (the scorecards' summaries).
     assert DailyCount.objects.exists()
