@@ -12,14 +12,22 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from motcua.accountability.reports import REPORTS
-from motcua.accountability.tests.conftest import World
+from motcua.accountability.tests.conftest import World, build_world
 from motcua.accounts.models import Applicant
 from motcua.dossiers.models import Dossier
+from motcua.testing import Personas
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/can-bo/trach-nhiem/"
 PERIOD = {"tu": "2026-02-01", "den": "2026-03-31"}
+
+
+@pytest.fixture
+def world(personas: Personas) -> World:
+    """A smaller world than the figures' tests need: these tests check what
+    the pages and exports show, not the statistics (test_figures.py)."""
+    return build_world(personas, count=80)
 
 
 def get(client: Client, user: Any, path: str, **query: str) -> Any:
