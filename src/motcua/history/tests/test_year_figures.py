@@ -440,3 +440,24 @@ def check_accountability(w: Slice) -> None:
     assert len(book) - 2 == len(received)
     assert {r[1] for r in book[2:]} == {w.code[dossier_of[r["legacy_id"]]] for r in received}
     assert [r[0] for r in book[2:]] == list(range(1, len(received) + 1))
+
+    # Repeated requests, late receptions, apologies: events of April.
+    april = [(d, e) for d, evs in w.events.items() for e in evs if in_april(e["at"])]
+    asked = Counter(d for d, e in april if e["action"] in ("ask_to_complete", "ask_to_supplement"))
+    sheet = _sheet(c.get(f"{base}yeu-cau-bo-sung/", {**SPAN, "tu_lan": "1", "dang": "xlsx"}))
+    assert {r[0]: r[3] for r in sheet[2:]} == {w.code[d]: n for d, n in asked.items()}
+    assert asked
+    late = {
+        w.code[d]
+        for d, e in april
+        if e["action"] == "accept" and e["payload"].get("reception_late")
+    }
+    sheet = _sheet(c.get(f"{base}tiep-nhan-muon/", {**SPAN, "dang": "xlsx"}))
+    assert {r[0] for r in sheet[2:]} == late
+    apologies = Counter(w.code[d] for d, e in april if e["action"] == "apologise")
+    lines = _csv(c.get(f"{base}xin-loi/", {**SPAN, "dang": "csv"}))
+    assert Counter(line[0] for line in lines[2:]) == apologies and apologies
+    # Every list and both files of it answer for the slice.
+    for slug in ("thoi-gian-giu", "ty-le-can-bo", "nguoi-giu", "so-theo-doi", "thong-ke"):
+        assert c.get(f"{base}{slug}/", SPAN).status_code == 200
+        assert len(_csv(c.get(f"{base}{slug}/", {**SPAN, "dang": "csv"}))) > 2
