@@ -298,6 +298,32 @@ def _book_count(ctx: Context) -> int:
     return statistics.tracking_book_count(agency_ids=ctx.scope.agency_ids, period=ctx.period)
 
 
+# ---------------------------------------------------------- tracking book
+
+#: The columns of the tracking book (sổ theo dõi hồ sơ, form 07 of Circular
+#: 03/2025/TT-VPCP), in the form's order. Their official wording is not in
+#: our sources: every label is a reading ("cách hiểu") of the predecessor,
+#: form 06 of Circular 01/2018/TT-VPCP (decision 0042). The five date columns
+#: sit under the form's "Ngày, tháng, năm" heading; the printable form
+#: (``documents/forms/tracking_book.html``) uses the same labels.
+TRACKING_BOOK_COLUMNS: tuple[Column, ...] = (
+    Column(str(_("STT")), NUMBER),
+    Column(str(_("Mã hồ sơ")), DOSSIER),
+    Column(str(_("Tên thủ tục hành chính"))),
+    Column(str(_("Số lượng hồ sơ (bộ)")), NUMBER),
+    Column(str(_("Tên cá nhân, tổ chức"))),
+    Column(str(_("Địa chỉ, số điện thoại"))),
+    Column(str(_("Cơ quan chủ trì giải quyết"))),
+    Column(str(_("Nhận hồ sơ")), MOMENT),
+    Column(str(_("Hẹn trả kết quả")), MOMENT),
+    Column(str(_("Chuyển hồ sơ đến cơ quan giải quyết")), MOMENT),
+    Column(str(_("Nhận kết quả từ cơ quan giải quyết")), MOMENT),
+    Column(str(_("Trả kết quả cho cá nhân, tổ chức")), MOMENT),
+    Column(str(_("Ghi chú"))),
+)
+#: Which of :data:`TRACKING_BOOK_COLUMNS` sit under "Ngày, tháng, năm".
+TRACKING_BOOK_DATES = slice(7, 12)
+
 # -------------------------------------------------------------- registry
 
 _C = Column
@@ -483,26 +509,13 @@ REPORTS: dict[str, Report] = {
             intro=str(
                 _(
                     "Sổ theo dõi hồ sơ theo Mẫu số 07 Thông tư 03/2025/TT-VPCP: các hồ sơ đơn vị "
-                    "tiếp nhận trong kỳ, theo thứ tự nhận. Các cột theo cách đọc tốt nhất hiện có "
-                    "của mẫu sổ (Mẫu số 06 Thông tư 01/2018/TT-VPCP); chưa đối chiếu với bản "
-                    "chính thức của Thông tư 03/2025."
+                    "tiếp nhận trong kỳ, theo thứ tự nhận. Tên và thứ tự các cột là cách hiểu "
+                    "theo mẫu sổ trước đó (Mẫu số 06 Thông tư 01/2018/TT-VPCP); chưa đối chiếu "
+                    "với bản chính thức của Thông tư 03/2025. Năm cột ngày, tháng, năm: nhận hồ "
+                    "sơ, hẹn trả kết quả, chuyển hồ sơ, nhận kết quả, trả kết quả."
                 )
             ),
-            columns=(
-                _C(str(_("STT")), NUMBER),
-                _C(str(_("Mã hồ sơ")), DOSSIER),
-                _C(str(_("Tên thủ tục hành chính"))),
-                _C(str(_("Số lượng hồ sơ (bộ)")), NUMBER),
-                _C(str(_("Tên cá nhân, tổ chức"))),
-                _C(str(_("Địa chỉ, số điện thoại"))),
-                _C(str(_("Cơ quan chủ trì giải quyết"))),
-                _C(str(_("Nhận hồ sơ")), MOMENT),
-                _C(str(_("Hẹn trả kết quả")), MOMENT),
-                _C(str(_("Chuyển hồ sơ đến cơ quan giải quyết")), MOMENT),
-                _C(str(_("Nhận kết quả từ cơ quan giải quyết")), MOMENT),
-                _C(str(_("Trả kết quả cho cá nhân, tổ chức")), MOMENT),
-                _C(str(_("Ghi chú"))),
-            ),
+            columns=TRACKING_BOOK_COLUMNS,
             rows=_book_all,
             count=_book_count,
             page=_book_page,

@@ -22,12 +22,16 @@ from motcua.accounts.selectors import agencies_for_user
 from motcua.core.db import read_alias
 from motcua.core.errors import NotFound
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.states import LOCAL_TZ, OPEN_STATES
+from motcua.dossiers.states import LOCAL_TZ, OPEN_STATES, State
 from motcua.scorecards.index import IndexScore, index_score
 from motcua.scorecards.metrics import METRICS, dossier_metrics
 from motcua.scorecards.models import DailyCount
 from motcua.scorecards.periods import Period, month
 from motcua.units.models import Agency
+
+#: Dossiers still being handled: open, and without a result yet (one with a
+#: result ready is finished — counted once, never also as in progress).
+UNFINISHED_STATES = sorted(OPEN_STATES - {State.RESULT_READY})
 
 #: Roles that see a unit's scorecard (its leaders and administrators; the
 #: province-wide roles see every unit of the province).
@@ -95,7 +99,7 @@ def _in_progress(
         Dossier.objects.using(_db())
         .filter(
             processing_agency_id__in=agency_ids,
-            state__in=sorted(OPEN_STATES),
+            state__in=UNFINISHED_STATES,
             submitted_at__gte=start,
             submitted_at__lt=end,
         )
@@ -462,7 +466,7 @@ def dossiers_behind(
         ref = _start(min(period.end, today))
         qs = Dossier.objects.using(_db()).filter(
             processing_agency=agency,
-            state__in=sorted(OPEN_STATES),
+            state__in=UNFINISHED_STATES,
             submitted_at__gte=start,
             submitted_at__lt=end,
         )

@@ -117,3 +117,21 @@ def test_public_page_is_throttled(settings: Any) -> None:
     assert c.get("/chi-so-phuc-vu/").status_code == 200
     assert c.get("/chi-so-phuc-vu/du-lieu-mo.csv").status_code == 200
     assert c.get("/chi-so-phuc-vu/").status_code == 429
+
+
+def test_a_result_ready_dossier_is_finished_not_in_progress(filled: Personas) -> None:
+    """The "late" life ends with its result ready, not yet handed over: it
+    counts once, as finished (late), never also as in progress."""
+    from motcua.scorecards.periods import parse_period
+    from motcua.scorecards.selectors import scorecard
+
+    period = parse_period("2026-03", today=START.date())
+    card = scorecard(agency=filled.place.agency_a, period=period)
+    assert card.inputs["finished_late"] == 1
+    assert card.inputs["in_progress"] == 1  # the "open" life only
+    c = client_for(filled.leader)
+    behind = c.get(
+        "/can-bo/chi-so/ho-so/",
+        {"don_vi": filled.place.agency_a.public_id, "chi_tieu": "in_progress", "ky": "2026-03"},
+    )
+    assert behind.content.decode().count("/can-bo/ho-so/") == 1
