@@ -38,7 +38,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     and the SQLite stage runs them already."""
     if os.environ.get("MOTCUA_DATABASE_TESTS_ONLY") != "1":
         return
-    keep, drop = [], []
+    keep: list[Any] = []
+    drop: list[Any] = []
     for item in items:
         uses_db = item.get_closest_marker("django_db") is not None or "django_db_setup" in (
             getattr(item, "fixturenames", ())

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from motcua.accounts.models import Applicant, User
 from motcua.dossiers.tests.factories import local, make_procedure
 from motcua.scorecards.tests.journeys import PLANS, START, walk
-from motcua.testing import PASSWORD, Personas, make_personas
+from motcua.testing import PASSWORD, Personas, make_personas, new_browser_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,16 +49,7 @@ def _fill() -> Personas:
 
 
 def _page(browser: Any, live_server: Any, width: int) -> Any:
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": width, "height": 800},
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    # Generous waits: the journey checks what it sees, never how fast.
-    context.set_default_timeout(60_000)
-    context.set_default_navigation_timeout(60_000)
-    return context.new_page()
+    return new_browser_context(browser, live_server.url, width=width, height=800).new_page()
 
 
 def _sign_in(page: Any, user: User, then: str) -> None:
