@@ -23,34 +23,30 @@ logger = logging.getLogger(__name__)
 HOOK = "notifications.notify"
 
 
-def _enqueue_rated(rating_id: int) -> None:
-    from motcua.notifications.tasks import notify_rated_task
+def _enqueue_after_commit(task_name: str, pk: int, what: str) -> None:
+    """Enqueue ``motcua.notifications.tasks.<task_name>(pk)`` once the
+    transaction commits; a failure to enqueue is logged, the rating or the
+    answer stays recorded."""
 
-    try:
-        notify_rated_task.enqueue(rating_id)
-    except Exception:  # the rating stays recorded; the failure is logged
-        logger.exception("could not enqueue the rating message of rating %s", rating_id)
+    def enqueue() -> None:
+        from motcua.notifications import tasks
 
+        try:
+            getattr(tasks, task_name).enqueue(pk)
+        except Exception:
+            logger.exception("could not enqueue the message of %s %s", what, pk)
 
-def _enqueue_answered(feedback_id: int) -> None:
-    from motcua.notifications.tasks import notify_feedback_answered_task
-
-    try:
-        notify_feedback_answered_task.enqueue(feedback_id)
-    except Exception:  # the answer stays recorded; the failure is logged
-        logger.exception("could not enqueue the answer message of feedback %s", feedback_id)
+    transaction.on_commit(enqueue)
 
 
 def on_rating_given(sender: Any, *, rating: Any, **kwargs: Any) -> None:
     if not is_silenced(HOOK):
-        rating_id = int(rating.pk)
-        transaction.on_commit(lambda: _enqueue_rated(rating_id))
+        _enqueue_after_commit("notify_rated_task", int(rating.pk), "rating")
 
 
 def on_feedback_answered(sender: Any, *, feedback: Any, **kwargs: Any) -> None:
     if not is_silenced(HOOK):
-        feedback_id = int(feedback.pk)
-        transaction.on_commit(lambda: _enqueue_answered(feedback_id))
+        _enqueue_after_commit("notify_feedback_answered_task", int(feedback.pk), "feedback")
 
 
 def connect() -> None:

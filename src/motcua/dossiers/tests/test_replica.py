@@ -58,8 +58,10 @@ def _on(alias: str, sql: str) -> Any:
 
 
 def _caught_up() -> None:
-    """Wait until the replica has replayed everything the primary wrote."""
-    (target,) = _on("default", "SELECT pg_current_wal_lsn()::text")
+    """Wait until the replica has replayed everything the primary wrote (the
+    insert position: the test connections commit asynchronously, so a commit
+    may still be in the WAL buffers, before the write position)."""
+    (target,) = _on("default", "SELECT pg_current_wal_insert_lsn()::text")
     for _ in range(600):
         (done,) = _on(
             "replica",
