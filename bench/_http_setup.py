@@ -100,6 +100,7 @@ def main(argv: list[str]) -> int:
     from motcua.accounts.models import Applicant
     from motcua.accounts.services import api_token_issue
     from motcua.dossiers import services
+    from motcua.dossiers.hooks import registered_hooks, silenced
     from motcua.dossiers.tests.factories import make_procedure
     from motcua.testing import make_citizen, make_personas
 
@@ -192,6 +193,7 @@ def main(argv: list[str]) -> int:
         record("track", lambda: client.get(f"{url}/track/{code_t}", {"factor": factor}), 200)
         record("get", lambda: client.get(f"{url}/{code}", headers=officer), 200)
         record("events", lambda: client.get(f"{url}/{code}/events", headers=officer), 200)
+        record("queue", lambda: client.get(url, {"limit": 100}, headers=officer), 200)
         record(
             "submit (idempotent retry)",
             lambda: post(url, body, {**citizen, "Idempotency-Key": f"sql-{k}"}),
@@ -211,23 +213,38 @@ def main(argv: list[str]) -> int:
         if resp.status_code != status:
             raise SystemExit(f"{name}: HTTP {resp.status_code}: {resp.content[:300]!r}")
         queries[name] = len(captured.captured_queries)
-        sql_text[name] = [q["sql"] for q in captured.captured_queries]
+        sql_text.setdefault(name, [q["sql"] for q in captured.captured_queries])
         timing.setdefault(name, []).extend([elapsed, totals.get("sql_s", 0.0)])
         return resp
 
     def plain(name: str, call: Callable[[], Any], status: int) -> Any:
         return call()
 
+    def timings() -> dict[str, dict[str, float]]:
+        return {
+            name: {
+                "total_ms": 1000 * sum(v[0::2]) / len(v[0::2]),
+                "sql_ms": 1000 * sum(v[1::2]) / len(v[1::2]),
+            }
+            for name, v in timing.items()
+        }
+
     lifecycle(plain)  # warm caches
     for _ in range(max(1, args.samples)):
         lifecycle(measure)
-    in_process = {
-        name: {
-            "total_ms": 1000 * sum(v[0::2]) / len(v[0::2]),
-            "sql_ms": 1000 * sum(v[1::2]) / len(v[1::2]),
-        }
-        for name, v in timing.items()
-    }
+    in_process = timings()
+    # The same requests with every event hook silenced (no outbox rows, no
+    # summary counts, no notification jobs): what the side effects add.
+    measured = dict(queries)
+    queries.clear()
+    timing.clear()
+    with silenced(*registered_hooks()):
+        lifecycle(plain)
+        for _ in range(max(1, args.samples)):
+            lifecycle(measure)
+    queries_silenced, in_process_silenced = dict(queries), timings()
+    queries.clear()
+    queries.update(measured)
 
     profile_text = ""
     if args.profile:
@@ -253,6 +270,9 @@ def main(argv: list[str]) -> int:
         "queries": queries,
         "sql": sql_text,
         "in_process": in_process,
+        "queries_silenced": queries_silenced,
+        "in_process_silenced": in_process_silenced,
+        "hooks": registered_hooks(),
         "submit_service_ms": 1000 * submit_service_s / max(1, args.actions),
         "setup_s": time.perf_counter() - started,
         "profile": profile_text,

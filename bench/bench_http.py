@@ -27,6 +27,7 @@ PostgreSQL must accept ``postgres@127.0.0.1:5432`` without a password, or set
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
 import json
 import math
@@ -71,12 +72,17 @@ class Server:
     workers: int
     worker_class: str = "sync"
     threads: int = 1
+    #: False: every dossier event hook silenced (``bench/_silenced_wsgi.py``)
+    hooks: bool = True
 
     @property
     def name(self) -> str:
-        if self.worker_class == "gthread":
-            return f"gthread w={self.workers}x{self.threads}"
-        return f"sync w={self.workers}"
+        name = (
+            f"gthread w={self.workers}x{self.threads}"
+            if self.worker_class == "gthread"
+            else f"sync w={self.workers}"
+        )
+        return name if self.hooks else f"{name} hooks off"
 
     @property
     def slots(self) -> int:
@@ -102,7 +108,14 @@ FULL = Plan(
     servers=(Server(2), Server(4), Server(2, "gthread", 4)),
     concurrency=(8, 32),
     seconds=4.5,
-    bounds={"submit": 3000, "track": 12000, "actions": 400, "lifecycle": 400},
+    bounds={
+        "submit": 3000,
+        "track": 12000,
+        "read": 12000,
+        "queue": 2000,
+        "actions": 400,
+        "lifecycle": 400,
+    },
     track_dossiers=64,
     samples=5,
 )
@@ -110,7 +123,14 @@ QUICK = Plan(
     servers=(Server(4),),
     concurrency=(8, 32),
     seconds=1.5,
-    bounds={"submit": 600, "track": 3000, "actions": 300, "lifecycle": 80},
+    bounds={
+        "submit": 600,
+        "track": 3000,
+        "read": 3000,
+        "queue": 300,
+        "actions": 300,
+        "lifecycle": 80,
+    },
     track_dossiers=16,
     samples=1,
 )
@@ -407,7 +427,9 @@ def gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
-        "motcua.wsgi:application",
+        "motcua.wsgi:application" if server.hooks else "_silenced_wsgi:application",
+        "--pythonpath",
+        str(HERE),
         "--bind",
         f"{HOST}:{port}",
         "--workers",
@@ -464,7 +486,7 @@ def run_server(
     code, factor = workload.track[0]
     health = f"{loadgen.API}/track/{code}?factor={factor}"
     started = time.perf_counter()
-    log = tmp / f"gunicorn-{server.workers}-{server.worker_class}.log"
+    log = tmp / f"gunicorn-{server.workers}-{server.worker_class}-{server.hooks}.log"
     with gunicorn(server, env, log, health) as (port, proc):
         up = time.perf_counter() - started
         say(f"## gunicorn {server.name} on {HOST}:{port} (up in {up:.1f} s)")
@@ -541,12 +563,17 @@ def run_server(
 
 def print_queries(setup: dict[str, Any], show_sql: bool) -> None:
     say("## SQL queries per request (Django test client, warm caches)")
+    say(f"event hooks: {', '.join(setup.get('hooks', []))}")
+    silenced = setup.get("queries_silenced", {})
     for name, count in setup["queries"].items():
         timing = setup["in_process"].get(name, {})
+        quiet = setup.get("in_process_silenced", {}).get(name, {})
         say(
             f"queries {name}: {count} queries"
             f" ({timing.get('total_ms', math.nan):.1f} ms in-process,"
-            f" {timing.get('sql_ms', math.nan):.1f} ms of it in SQL)"
+            f" {timing.get('sql_ms', math.nan):.1f} ms of it in SQL);"
+            f" hooks silenced: {silenced.get(name, '?')} queries"
+            f" ({quiet.get('total_ms', math.nan):.1f} ms in-process)"
         )
         if show_sql:
             for statement in setup["sql"][name]:
@@ -580,11 +607,38 @@ def print_table(report: Report) -> None:
         )
 
 
+def print_hooks(report: Report) -> None:
+    """CPU per unit with the event hooks on minus silenced (``--hooks both``)."""
+    off = {
+        (r.server.removesuffix(" hooks off"), r.scenario, r.concurrency): r
+        for r in report.rows
+        if r.server.endswith(" hooks off")
+    }
+    pairs = [
+        (off[key], r) for r in report.rows if (key := (r.server, r.scenario, r.concurrency)) in off
+    ]
+    if not pairs:
+        return
+    say("")
+    say("## side effects: server CPU per unit, event hooks silenced -> on")
+    for quiet, loud in pairs:
+        before, after = quiet.cpu_ms_per_unit(), loud.cpu_ms_per_unit()
+        say(
+            f"hooks {loud.server} {loud.scenario} c={loud.concurrency}:"
+            f" {before:.2f} -> {after:.2f} ms ({after - before:+.2f} ms,"
+            f" {100 * (after - before) / before:+.0f} %)"
+        )
+
+
 def print_targets(report: Report) -> None:
     say("")
-    say("## targets (best server set-up and concurrency for each)")
+    say("## targets (best server set-up and concurrency for each, event hooks on)")
     for scenario, minimum, max_p95 in TARGETS:
-        rows = [r for r in report.rows if r.scenario == scenario and r.result.errors == 0]
+        rows = [
+            r
+            for r in report.rows
+            if r.scenario == scenario and r.result.errors == 0 and "hooks off" not in r.server
+        ]
         if not rows:
             say(f"target {scenario}: no error-free measurement — below target")
             continue
@@ -645,7 +699,7 @@ def load_average() -> str:
         return "?"
 
 
-def bench(plan: Plan, *, show_sql: bool, profile: bool) -> int:
+def bench(plan: Plan, *, show_sql: bool, profile: bool, dossiers: int = 0) -> int:
     report = Report()
     say(f"cpus: {os.cpu_count()}")
     say(f"load average at start: {load_average()}")
@@ -675,6 +729,12 @@ def bench(plan: Plan, *, show_sql: bool, profile: bool) -> int:
             ]
             run_child(args + (["--profile"] if profile else []), env, "data set-up")
             say(f"data set-up: {time.perf_counter() - started:.1f} s")
+            if dossiers:
+                from bench_queue import _generate  # a province's spread, thousands per due moment
+
+                started = time.perf_counter()
+                _generate(url, dossiers)
+                say(f"generation of {dossiers} dossiers: {time.perf_counter() - started:.1f} s")
             setup = json.loads(setup_file.read_text())
             print_queries(setup, show_sql)
             workload = Workload.from_json(setup)
@@ -689,6 +749,7 @@ def bench(plan: Plan, *, show_sql: bool, profile: bool) -> int:
             count, sizes = dossier_sizes(url)
             print_sizes("after VACUUM FULL", count, sizes)
     print_table(report)
+    print_hooks(report)
     print_targets(report)
     say(f"load average at end: {load_average()}")
     say(f"cpu pressure at end: {cpu_pressure()}")
@@ -786,7 +847,19 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="one server set-up, short phases")
     parser.add_argument("--size-only", action="store_true", help="bytes/dossier at 100k dossiers")
-    parser.add_argument("--dossiers", type=int, default=100_000, help="for --size-only")
+    parser.add_argument(
+        "--dossiers",
+        type=int,
+        help="dossiers generated in SQL before the load (bench_queue's province spread);"
+        " --size-only: the total (100,000)",
+    )
+    parser.add_argument(
+        "--hooks",
+        choices=("on", "off", "both"),
+        default="on",
+        help="off: the dossier event hooks silenced in gunicorn (no side effects);"
+        " both: each server set-up without, then with them",
+    )
     parser.add_argument("--seconds", type=float, help="override the per-phase time limit")
     parser.add_argument("--show-sql", action="store_true", help="print every query counted")
     parser.add_argument("--profile", action="store_true", help="cProfile in-process lifecycles")
@@ -800,11 +873,17 @@ def main(argv: list[str]) -> int:
         return 0
     try:
         if args.size_only:
-            return size_only(args.dossiers)
+            return size_only(args.dossiers or 100_000)
         plan = QUICK if args.quick else FULL
         if args.seconds:
-            plan = Plan(**{**plan.__dict__, "seconds": args.seconds})
-        return bench(plan, show_sql=args.show_sql, profile=args.profile)
+            plan = dataclasses.replace(plan, seconds=args.seconds)
+        if args.hooks != "on":
+            variants = (False, True) if args.hooks == "both" else (False,)
+            servers = tuple(dataclasses.replace(s, hooks=h) for s in plan.servers for h in variants)
+            plan = dataclasses.replace(plan, servers=servers)
+        return bench(
+            plan, show_sql=args.show_sql, profile=args.profile, dossiers=args.dossiers or 0
+        )
     except (HarnessError, psycopg.Error) as exc:
         say(f"!!! benchmark harness failed: {exc}")
         return 1

@@ -1,8 +1,11 @@
 """Messages delivered per second by one worker against the sandboxes.
 
     python bench/bench_notifications.py [N_DOSSIERS]
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench_h4 \\
+        python bench/bench_notifications.py 500
 
-In a child process on a fresh SQLite file: N dossiers are submitted (each
+In a child process on a fresh SQLite file (or the disposable PostgreSQL
+database of ``BENCH_DATABASE_URL``, which must be empty): N dossiers are submitted (each
 submission's event enqueues its notify task after commit), then ONE
 ``motcua db_worker --batch`` runs every queued task; each task builds the
 messages of its event (applicant by e-mail, SMS and Zalo; the officers by
@@ -75,17 +78,25 @@ def child(n: int) -> None:
         ContactPoint.objects.create(user=p.citizen, kind=kind, value=value, verified_at=now)
     for _ in range(n):
         services.dossier_submit(actor=p.citizen, procedure=procedure, applicant=applicant)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     sent = Message.objects.filter(status=MessageStatus.SENT).count()
     total = Message.objects.count()
     arrived = len(smtp.store.messages()) + len(sms.accepted()) + len(zalo.accepted())
     smtp.stop()
     sms.stop()
     zalo.stop()
-    print(f"notification messages delivered (sqlite, 1 worker): {sent / elapsed:.0f} /s")
-    print(f"notification tasks run (sqlite, 1 worker): {n / elapsed:.0f} /s")
+    from django.db import connection
+
+    label = connection.vendor
+    print(f"notification messages delivered ({label}, 1 worker): {sent / elapsed:.0f} /s")
+    print(f"notification tasks run ({label}, 1 worker): {n / elapsed:.0f} /s")
+    # process CPU: the worker and the sandboxes (threads of this process)
+    print(
+        f"notification CPU, worker + sandboxes ({label}):"
+        f" {1000 * cpu / max(1, sent):.2f} ms/message"
+    )
     print(f"notification messages per submission: {total / n:.0f}")
     print(f"notification messages arrived in the sandboxes: {arrived} of {total}")
 
@@ -98,7 +109,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3"),
             "MOTCUA_DATA_DIR": tmp,
             "SECRET_KEY": "bench-" + "x" * 50,
             "DEBUG": "0",

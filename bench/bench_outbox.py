@@ -9,7 +9,9 @@ dossier: its rows go in order). Timed: ``motcua outbox_worker``'s loop in k
 separate processes until the backlog is empty, each row one HTTP POST to a
 stdlib sink in this process (kept-alive connection per worker). Prints a
 table: rows/s, and the workers' CPU per row (user+system of the worker
-processes; the database's and the sink's CPU are not counted). The database
+processes) and their PostgreSQL backends' CPU per row (``/proc``, read every
+0.2 s while the workers run, so the last fraction of a second of each backend
+is missed: a lower bound; the sink's CPU is not counted). The database
 must be disposable (its outbox table is emptied). Without
 BENCH_DATABASE_URL on PostgreSQL it says so and exits.
 """
@@ -73,6 +75,42 @@ def _fill(count: int) -> None:
         cursor.execute(f"ANALYZE {OutboxMessage._meta.db_table}")
 
 
+def _cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_sampling_backends(procs: list[subprocess.Popen[bytes]]) -> float:
+    """Wait for ``procs``; return the CPU seconds their database's other
+    backends used meanwhile (sampled, see the module's docstring)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own = int(cursor.fetchone()[0])
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> %s",
+                [own],
+            )
+            pids = [int(r[0]) for r in cursor.fetchall()]
+        for pid in pids:
+            value = _cpu(pid)
+            if value is not None:
+                first.setdefault(pid, 0.0)  # a backend born during the run
+                last[pid] = value
+        if all(p.poll() is not None for p in procs):
+            break
+        time.sleep(0.2)
+    return sum(last[pid] - first[pid] for pid in last)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
@@ -105,25 +143,29 @@ def main() -> None:
             started = time.perf_counter()
             argv = [sys.executable, __file__, "--worker", sink.url, "--batch", str(args.batch)]
             procs = [subprocess.Popen(argv, env=os.environ.copy()) for _ in range(k)]
-            for p in procs:
-                p.wait()
+            db_cpu = _wait_sampling_backends(procs)
             elapsed = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             delivered = OutboxMessage.objects.filter(state=State.DELIVERED).count()
             repeats = sum(sink.per_key.values()) - len(sink.per_key)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        per_row = 1e3 / max(1, delivered)
         rows.append(
-            (k, delivered, elapsed, delivered / elapsed, cpu * 1e3 / max(1, delivered), repeats)
+            (k, delivered, elapsed, delivered / elapsed, cpu * per_row, db_cpu * per_row, repeats)
         )
     cpus = os.cpu_count()
     print(f"outbox backlog of {args.count} rows, batch {args.batch}, PostgreSQL, {cpus} CPUs")
-    head = ("workers", "delivered", "seconds", "rows/s", "CPU ms/row", "repeats")
-    print("{:>7} {:>9} {:>8} {:>8} {:>10} {:>7}".format(*head))
-    for k, delivered, elapsed, rate, cpu_ms, repeats in rows:
-        print(f"{k:>7} {delivered:>9} {elapsed:>8.1f} {rate:>8.0f} {cpu_ms:>10.2f} {repeats:>7}")
-    for k, _d, _e, rate, cpu_ms, _r in rows:
+    head = ("workers", "delivered", "seconds", "rows/s", "CPU ms/row", "PG ms/row", "repeats")
+    print("{:>7} {:>9} {:>8} {:>8} {:>10} {:>9} {:>7}".format(*head))
+    for k, delivered, elapsed, rate, cpu_ms, db_ms, repeats in rows:
+        print(
+            f"{k:>7} {delivered:>9} {elapsed:>8.1f} {rate:>8.0f} {cpu_ms:>10.2f}"
+            f" {db_ms:>9.2f} {repeats:>7}"
+        )
+    for k, _d, _e, rate, cpu_ms, db_ms, _r in rows:
         print(f"outbox_drain_{k}_workers: {rate:.0f} rows/s")
         print(f"outbox_cpu_per_row_{k}_workers: {cpu_ms:.2f} ms")
+        print(f"outbox_postgres_cpu_per_row_{k}_workers: {db_ms:.2f} ms (lower bound)")
 
 
 if __name__ == "__main__":

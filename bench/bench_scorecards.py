@@ -51,6 +51,30 @@ def _timed(label: str, fn: object) -> object:
     return result
 
 
+def _fill_postgresql(
+    agencies: list[int], procedures: list[int], day0: datetime.date, per_row: int
+) -> int:
+    """Insert every agency × day × procedure × metric row in one statement per
+    agency (PostgreSQL); return the row count."""
+    from django.db import connection
+
+    metrics = [m for m, _share in METRICS]
+    values = [max(1, round(per_row * share)) for _m, share in METRICS]
+    total = 0
+    with connection.cursor() as cursor:
+        for agency in agencies:
+            cursor.execute(
+                "INSERT INTO scorecards_dailycount (agency_id, day, procedure_id, metric, n)"
+                " SELECT %s, %s::date + d, p, m.metric, m.n"
+                " FROM generate_series(0, 364) AS d, unnest(%s::bigint[]) AS p,"
+                " unnest(%s::text[], %s::bigint[]) AS m(metric, n)",
+                [agency, day0, procedures, metrics, values],
+            )
+            total += cursor.rowcount
+        cursor.execute("ANALYZE scorecards_dailycount")
+    return total
+
+
 def child(units: int, sizes: list[int], rebuild: int) -> None:
     sys.path.insert(0, str(REPO / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
@@ -94,7 +118,13 @@ def child(units: int, sizes: list[int], rebuild: int) -> None:
         day0 = datetime.date(2026, 1, 1)
         rows: list[DailyCount] = []
         total = 0
-        for a in agencies:
+        if label == "postgresql":
+            # The same rows as the loop below, written by the database itself
+            # (the loop's bulk_create fills ~8,000 rows/s on a busy 2-core machine).
+            total = _fill_postgresql(
+                [a.pk for a in agencies], [p.pk for p in procedures[:used]], day0, per_row
+            )
+        for a in agencies if label != "postgresql" else []:
             for d in range(365):
                 day = day0 + datetime.timedelta(days=d)
                 for p in procedures[:used]:

@@ -11,6 +11,8 @@ Scenarios (units in brackets):
 
 * ``submit``    — ``POST /api/v1/dossiers`` with a unique Idempotency-Key [submissions]
 * ``track``     — ``GET /api/v1/dossiers/track/{code}?factor=…`` [reads]
+* ``read``      — ``GET /api/v1/dossiers/{code}`` by the officer, authenticated [reads]
+* ``queue``     — ``GET /api/v1/dossiers?limit=100``, the officer's queue, first page [pages]
 * ``actions``   — ``accept`` then ``forward`` with ``expected_version`` on
   pre-submitted dossiers, each client on its own slice [actions]
 * ``lifecycle`` — submit → accept → forward → forward → decide → hand_over
@@ -41,8 +43,17 @@ from pathlib import Path
 from typing import Any
 
 API = "/api/v1/dossiers"
-SCENARIOS = ("submit", "track", "actions", "lifecycle")
-UNITS = {"submit": "submissions", "track": "reads", "actions": "actions", "lifecycle": "lifecycles"}
+SCENARIOS = ("submit", "track", "read", "queue", "actions", "lifecycle")
+UNITS = {
+    "submit": "submissions",
+    "track": "reads",
+    "read": "reads",
+    "queue": "pages",
+    "actions": "actions",
+    "lifecycle": "lifecycles",
+}
+#: Dossiers per page of the officer's queue (the ``queue`` scenario).
+QUEUE_PAGE = 100
 #: The lifecycle's requests after the submission: (action, persona, expected_version).
 LIFECYCLE_STEPS = (
     ("accept", "officer", 1),
@@ -286,6 +297,25 @@ def _step_track(
     return True
 
 
+def _step_read(
+    client: _Client, workload: Workload, phase: Phase, index: int, n: int, slice_: list[str]
+) -> bool:
+    code, _factor = workload.track[(index * 7 + n) % len(workload.track)]
+    status, _ = client.request("read", "GET", f"{API}/{code}", workload.tokens["officer"], None)
+    client.result.units += 200 <= status < 300
+    return True
+
+
+def _step_queue(
+    client: _Client, workload: Workload, phase: Phase, index: int, n: int, slice_: list[str]
+) -> bool:
+    status, _ = client.request(
+        "queue", "GET", f"{API}?limit={QUEUE_PAGE}", workload.tokens["officer"], None
+    )
+    client.result.units += 200 <= status < 300
+    return True
+
+
 def _step_actions(
     client: _Client, workload: Workload, phase: Phase, index: int, n: int, slice_: list[str]
 ) -> bool:
@@ -325,6 +355,8 @@ def _step_lifecycle(
 _SCENARIO_STEPS: dict[str, Callable[[_Client, Workload, Phase, int, int, list[str]], bool]] = {
     "submit": _step_submit,
     "track": _step_track,
+    "read": _step_read,
+    "queue": _step_queue,
     "actions": _step_actions,
     "lifecycle": _step_lifecycle,
 }

@@ -171,6 +171,9 @@ class HttpSandbox(Lifecycle):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body are two writes: without TCP_NODELAY the body waits
+            # for the client's delayed ACK (~40 ms per request on Linux).
+            disable_nagle_algorithm = True
 
             def _send(self, reply: Reply) -> None:
                 self.send_response(reply.status)

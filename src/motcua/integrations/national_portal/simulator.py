@@ -541,6 +541,9 @@ class NationalPortalSimulator(Lifecycle):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body are two writes: without TCP_NODELAY the body waits
+            # for the client's delayed ACK (~40 ms per request on Linux).
+            disable_nagle_algorithm = True
 
             def _reply(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
