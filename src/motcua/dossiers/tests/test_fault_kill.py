@@ -308,7 +308,8 @@ def _sweep(env: dict[str, str]) -> bool:
         "import django, sys; django.setup()\n"
         "from django.core.management import call_command, get_commands\n"
         "if 'sweep_orphan_files' not in get_commands(): sys.exit(3)\n"
-        "call_command('sweep_orphan_files')\n"
+        # No grace period: the files a kill left behind were written seconds ago.
+        "call_command('sweep_orphan_files', '--grace-hours', '0')\n"
     )
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False

@@ -21,7 +21,9 @@ from motcua.dossiers.models import Channel
 from motcua.dossiers.tests.factories import upload
 from motcua.integrations.national_portal.simulator import NationalPortalSimulator
 
-pytestmark = pytest.mark.django_db
+# Transactional: the outbox worker's run closes its database connection when
+# it ends, as a worker process does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 #: Ủy ban nhân dân xã Phú Khương in the demo province, and its one-stop officer.
 COMMUNE = "vl-xa-28756"
