@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-from motcua.integrations.running import Lifecycle
+from motcua.integrations.running import Lifecycle, QuietHandler
 
 MODES = ("ok", "error", "garbage", "reject", "drop")
 
@@ -169,12 +169,7 @@ class HttpSandbox(Lifecycle):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         sandbox = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body are two writes: without TCP_NODELAY the body waits
-            # for the client's delayed ACK (~40 ms per request on Linux).
-            disable_nagle_algorithm = True
-
+        class Handler(QuietHandler):
             def _send(self, reply: Reply) -> None:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
@@ -206,9 +201,6 @@ class HttpSandbox(Lifecycle):
                     self.close_connection = True
                     return
                 self._send(reply)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
 
         return Handler
 

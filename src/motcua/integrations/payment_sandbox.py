@@ -18,9 +18,11 @@ import threading
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from motcua.integrations.running import QuietHandler
 
 
 @dataclass
@@ -96,15 +98,8 @@ def deliver(url: str, *, data: bytes | None, method: str, headers: dict[str, str
 Route = Callable[["SandboxHandler"], None]
 
 
-class SandboxHandler(BaseHTTPRequestHandler):
+class SandboxHandler(QuietHandler):
     server: SandboxServer
-    protocol_version = "HTTP/1.1"
-    # Headers and body are two writes: without TCP_NODELAY the body waits
-    # for the client's delayed ACK (~40 ms per request on Linux).
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
 
     # -- helpers used by the routes
     @property

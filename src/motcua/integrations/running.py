@@ -6,8 +6,22 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """The request handler every HTTP sandbox builds on: HTTP/1.1 keep-alive,
+    no access log on stderr, and ``TCP_NODELAY`` (headers and body are two
+    writes: without it the body waits for the client's delayed ACK, ~40 ms
+    per request on Linux)."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
 
 
 class Startable(Protocol):

@@ -13,11 +13,11 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from motcua.dossiers.models import DossierEvent
-from motcua.integrations.running import Lifecycle
+from motcua.integrations.running import Lifecycle, QuietHandler
 from motcua.outbox.destinations import Delivered, Failed
 from motcua.outbox.models import OutboxMessage
 
@@ -42,15 +42,7 @@ class CountingSink(Lifecycle):
     def start(self) -> CountingSink:
         sink = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body are two writes: without TCP_NODELAY the body waits
-            # for the client's delayed ACK (~40 ms per request on Linux).
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def _answer(self, status: int, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -20,10 +20,10 @@ import json
 import threading
 import time
 from dataclasses import asdict, dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
-from motcua.integrations.running import Lifecycle
+from motcua.integrations.running import Lifecycle, QuietHandler
 from motcua.webhooks import signing
 
 MODES = ("ok", "error", "garbage", "reject", "slow")
@@ -119,15 +119,7 @@ class WebhookSandbox(Lifecycle):
     def start(self) -> WebhookSandbox:
         sandbox = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body are two writes: without TCP_NODELAY the body waits
-            # for the client's delayed ACK (~40 ms per request on Linux).
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def _answer(self, status: int, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from motcua.integrations.national_portal import protocol as p
-from motcua.integrations.running import Lifecycle
+from motcua.integrations.running import Lifecycle, QuietHandler
 
 MODES = ("ok", "error", "timeout", "garbage", "expire_sessions", "down")
 MAX_BODY = 5_000_000
@@ -539,12 +539,7 @@ class NationalPortalSimulator(Lifecycle):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         simulator = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body are two writes: without TCP_NODELAY the body waits
-            # for the client's delayed ACK (~40 ms per request on Linux).
-            disable_nagle_algorithm = True
-
+        class Handler(QuietHandler):
             def _reply(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length > MAX_BODY:
@@ -566,9 +561,6 @@ class NationalPortalSimulator(Lifecycle):
 
             def do_POST(self) -> None:
                 self._reply("POST")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
 
         return Handler
 
